@@ -1,0 +1,64 @@
+"""Configuration classes, read from the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+class Config:
+    """Defaults for every environment; the database is a SQLite file in the instance folder."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")  # empty: instance/crm.sqlite
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    WTF_CSRF_TIME_LIMIT = 3600 * 8
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    PER_PAGE = 25
+    # scrypt with N=2^17 (OWASP minimum); Werkzeug's default N=2^15 is too weak.
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_SUPPORTED_LOCALES = ("en", "ru")
+    STALE_DAYS = int(os.environ.get("STALE_DAYS", "14"))
+
+
+class DevelopmentConfig(Config):
+    """Local use: `make run`. A random key is made per instance folder if none is set."""
+
+
+class TestConfig(Config):
+    """The test suite: SQLite in memory unless TEST_DATABASE_URL points elsewhere."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    PER_PAGE = 10
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # fast hashes keep the suite quick
+
+
+class ProductionConfig(Config):
+    """Production: cookies only over HTTPS; refuses to start without a real SECRET_KEY."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls) -> None:
+        """Fail fast on settings that must never reach production."""
+        if len(cls.SECRET_KEY) < 32:
+            raise RuntimeError("SECRET_KEY must be set to at least 32 random characters in production.")
+        if not cls.SQLALCHEMY_DATABASE_URI:
+            raise RuntimeError("DATABASE_URL must be set in production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}

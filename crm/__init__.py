@@ -1,0 +1,144 @@
+"""The follow-up CRM: application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from config import CONFIGS, Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | str | None = None) -> Flask:
+    """Build the app: config, extensions, blueprints, error pages, commands, template helpers."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("CRM_INSTANCE_PATH", str(ROOT / "instance")),
+    )
+    config_class = _config_class(config)
+    app.config.from_object(config_class)
+    _fill_defaults(app)
+    if hasattr(config_class, "check"):
+        config_class.check()
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_cli(app)
+    register_template_helpers(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return app
+
+
+def _config_class(config: type[Config] | str | None) -> type[Config]:
+    if config is None:
+        config = os.environ.get("CRM_CONFIG", "development")
+    if isinstance(config, str):
+        return CONFIGS[config]
+    return config
+
+
+def _fill_defaults(app: Flask) -> None:
+    """A SQLite file and a random secret kept in the instance folder when none is configured."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'crm.sqlite'}"
+    if not app.config["SECRET_KEY"]:
+        key_file = Path(app.instance_path) / "secret_key"
+        if not key_file.exists():
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from crm.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+
+    from crm.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "begin", _sqlite_begin)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Foreign keys are off by default in SQLite; WAL lets readers work while one writes.
+
+    The driver's own transaction handling is switched off so that SQLAlchemy emits
+    BEGIN itself (savepoints then work, and writers can later BEGIN IMMEDIATE).
+    """
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    connection.exec_driver_sql("BEGIN")
+
+
+def register_blueprints(app: Flask) -> None:
+    from crm.admin.views import bp as admin_bp
+    from crm.auth.views import bp as auth_bp
+    from crm.contacts.views import bp as contacts_bp
+    from crm.countries.views import bp as countries_bp
+    from crm.events.views import bp as events_bp
+    from crm.inquiries.views import bp as inquiries_bp
+    from crm.main.views import bp as main_bp
+    from crm.organisations.views import bp as organisations_bp
+    from crm.threads.views import bp as threads_bp
+
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        admin_bp,
+        inquiries_bp,
+        contacts_bp,
+        organisations_bp,
+        countries_bp,
+        events_bp,
+        threads_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_errors(app: Flask) -> None:
+    from crm.main.errors import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from crm.cli import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from crm.main.template_helpers import register
+
+    register(app)
+
+
+__all__ = ["create_app"]

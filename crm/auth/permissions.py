@@ -1,0 +1,96 @@
+"""Who may do what: one place for every role rule.
+
+Roles are ordered viewer < staff < coordinator < admin; each role can do
+everything the roles below it can. Views use `role_required`; templates get
+the same `can_*` predicates so a page hides what the server would refuse.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, request
+from flask_login import current_user
+
+from crm.models.enums import Role
+
+log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def has_role(user: Any, role: Role) -> bool:
+    """True if the user is signed in, active, and at least `role`."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return Role(user.role).rank >= role.rank
+
+
+def can_view(user: Any) -> bool:
+    return has_role(user, Role.VIEWER)
+
+
+def can_edit(user: Any) -> bool:
+    """Log inquiries, create and edit contacts, organisations, threads and interactions."""
+    return has_role(user, Role.STAFF)
+
+
+def can_reassign(user: Any) -> bool:
+    """Change who owns a thread or contact, or who an inquiry is assigned to."""
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_view_sensitive(user: Any) -> bool:
+    """See special-category attributes such as lived experience of statelessness."""
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_export(user: Any) -> bool:
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_manage_users(user: Any) -> bool:
+    return has_role(user, Role.ADMIN)
+
+
+def can_manage_reference_data(user: Any) -> bool:
+    """Events, topics and tags."""
+    return has_role(user, Role.ADMIN)
+
+
+def role_required(role: Role) -> Callable[[F], F]:
+    """Refuse the view with 403 unless the signed-in user has at least `role`."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                from crm.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not has_role(current_user, role):
+                log.warning(
+                    "forbidden: user=%s role=%s needed=%s path=%s",
+                    current_user.id,
+                    current_user.role,
+                    role,
+                    request.path,
+                )
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+TEMPLATE_PREDICATES = {
+    "can_edit": can_edit,
+    "can_reassign": can_reassign,
+    "can_view_sensitive": can_view_sensitive,
+    "can_export": can_export,
+    "can_manage_users": can_manage_users,
+    "can_manage_reference_data": can_manage_reference_data,
+}

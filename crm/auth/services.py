@@ -1,0 +1,137 @@
+"""Accounts: creating users, passwords, sign-in."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from crm.audit.services import record
+from crm.extensions import db
+from crm.models import User
+from crm.models.base import utcnow
+from crm.models.enums import Role
+
+log = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 8
+# Compared against when the account does not exist, so both paths cost the same.
+_DUMMY_HASH: dict[str, str] = {}
+
+
+class AccountError(Exception):
+    """A rule about accounts was broken; the message is shown to the user, next to `field`."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _hash(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def one_time_password() -> str:
+    """A random password to hand over once; the user must replace it at first sign-in."""
+    return secrets.token_urlsafe(12)
+
+
+def load_user(user_key: str) -> User | None:
+    """Flask-Login loader: the cookie holds id:session_version, so bumping the version ends sessions."""
+    user_id, _, version = user_key.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def create_user(email: str, name: str, role: Role, *, actor: User | None) -> tuple[User, str]:
+    """Create an account with a one-time password; returns the user and that password."""
+    email = normalise_email(email)
+    if find_by_email(email) is not None:
+        raise AccountError(_("An account for %(email)s already exists.", email=email), "email")
+    password = one_time_password()
+    user = User(
+        email=email,
+        name=name.strip() or email.split("@")[0],
+        role=role,
+        password_hash=_hash(password),
+        must_change_password=True,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(actor, "create", user, changes={"email": email, "role": role})
+    return user, password
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (same work either way)."""
+    user = find_by_email(email)
+    if user is None:
+        if "hash" not in _DUMMY_HASH:
+            _DUMMY_HASH["hash"] = _hash(secrets.token_urlsafe(16))
+        check_password_hash(_DUMMY_HASH["hash"], password)
+        record(None, "login_failed", entity_type="user", changes={"email": normalise_email(email)[:254]})
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        record(user, "login_failed", user)
+        return None
+    user.last_login_at = utcnow()
+    record(user, "login", user)
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password after checking the current one; ends the user's other sessions."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError(_("The current password is not correct."), "current_password")
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), "new_password")
+    if new == current:
+        raise AccountError(_("Choose a password different from the current one."), "new_password")
+    user.password_hash = _hash(new)
+    user.must_change_password = False
+    user.session_version += 1
+    record(user, "password_change", user)
+
+
+def set_role(user: User, role: Role, *, actor: User) -> None:
+    if user.id == actor.id and role != user.role:
+        raise AccountError(_("You cannot change your own role."))
+    if user.role != role:
+        record(actor, "update", user, changes={"role": [user.role, role]})
+        user.role = role
+
+
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    """Deactivate (or reactivate) an account; deactivation ends its sessions at once."""
+    if user.id == actor.id and not active:
+        raise AccountError(_("You cannot deactivate your own account."))
+    if user.active != active:
+        user.active = active
+        user.session_version += 1
+        record(actor, "update", user, changes={"active": [not active, active]})
+
+
+def reset_password(user: User, *, actor: User) -> str:
+    """Give the user a new one-time password (an admin action)."""
+    password = one_time_password()
+    user.password_hash = _hash(password)
+    user.must_change_password = True
+    user.session_version += 1
+    record(actor, "password_reset", user)
+    return password

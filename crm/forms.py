@@ -1,0 +1,78 @@
+"""Form pieces shared by several features: choices loaded from the database, coercions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import SelectField
+
+from crm.extensions import db
+from crm.models import Event, Tag, Topic, User
+
+BLANK = ("", "—")
+
+
+def optional_int(value: Any) -> int | None:
+    """Coerce a select's value to an id, '' to None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def optional_str(value: Any) -> str | None:
+    if value in (None, "", "None"):
+        return None
+    return str(value)
+
+
+class OptionalSelectField(SelectField):
+    """A select whose first choice is 'nothing chosen', stored as None."""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is None:
+            return
+        super().pre_validate(form)
+
+
+def user_choices(blank: bool = True) -> list[tuple[str, str]]:
+    """Active accounts that can own work (staff and above)."""
+    from crm.models.enums import Role
+
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .where(User.active.is_(True), User.role != Role.VIEWER)
+        .order_by(User.name)
+    )
+    choices = [(str(uid), name) for uid, name in rows]
+    return [BLANK, *choices] if blank else choices
+
+
+def event_choices(blank: bool = True) -> list[tuple[str, str]]:
+    rows = db.session.execute(select(Event.id, Event.title, Event.starts_on).order_by(Event.starts_on.desc()))
+    choices = [(str(eid), f"{title} ({starts:%d %b %Y})") for eid, title, starts in rows]
+    return [BLANK, *choices] if blank else choices
+
+
+def country_field_choices(blank: bool = True) -> list[tuple[str, str]]:
+    from crm.countries.services import country_choices
+
+    return [BLANK, *country_choices()] if blank else country_choices()
+
+
+def topic_choices() -> list[tuple[int, str]]:
+    return [(tid, name) for tid, name in db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name))]
+
+
+def tag_choices() -> list[tuple[int, str]]:
+    return [(tid, name) for tid, name in db.session.execute(select(Tag.id, Tag.name).order_by(Tag.name))]
+
+
+def load_by_ids(model: Any, ids: list[int]) -> list[Any]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(model).where(model.id.in_(ids))))
+
+
+NO_CHOICE_LABEL = _l("— any —")

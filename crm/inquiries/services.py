@@ -1,0 +1,204 @@
+"""Inquiries: logging, assignment, triage and conversion into a contact and a thread.
+
+The rule that an inquiry can be converted only once lives here (`convert_inquiry`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+
+from crm.audit.services import record
+from crm.contacts.services import add_affiliation, create_contact, likely_contacts
+from crm.countries.services import resolve_country
+from crm.extensions import db
+from crm.models import Contact, Country, Inquiry, Organisation, Topic, User
+from crm.models.base import as_utc, utcnow
+from crm.models.enums import InquiryStatus, ThreadKind
+from crm.organisations.services import create_organisation, likely_organisations
+from crm.threads.services import open_thread
+
+
+class InquiryError(Exception):
+    """An inquiry rule was broken; the message is shown next to `field`."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class AlreadyConverted(InquiryError):
+    """The inquiry already has its contact; converting again would duplicate people."""
+
+
+LOGGED_FIELDS = (
+    "event_id",
+    "received_at",
+    "channel",
+    "sender_name",
+    "sender_email",
+    "sender_organisation",
+    "sender_country",
+    "country_code",
+    "subject",
+    "message",
+    "assignee_id",
+)
+
+
+def log_inquiry(data: dict[str, Any], *, actor: User, topics: list[Topic] | None = None) -> Inquiry:
+    """Record what came in, exactly as given; the country is resolved if it can be."""
+    fields = {k: v for k, v in data.items() if k in LOGGED_FIELDS}
+    fields["sender_name"] = (fields.get("sender_name") or "").strip()
+    if not fields["sender_name"]:
+        raise InquiryError(_("Give the sender's name as they wrote it."), "sender_name")
+    received_at = as_utc(fields.get("received_at")) or utcnow()
+    if received_at > utcnow() + timedelta(minutes=5):
+        raise InquiryError(_("An inquiry cannot arrive in the future."), "received_at")
+    fields["received_at"] = received_at
+    if not fields.get("country_code"):
+        fields["country_code"] = resolve_country(fields.get("sender_country"))
+    inquiry = Inquiry(**fields, created_by_id=actor.id, topics=list(topics or []))
+    inquiry.status = InquiryStatus.ASSIGNED if inquiry.assignee_id else InquiryStatus.NEW
+    db.session.add(inquiry)
+    db.session.flush()
+    record(actor, "create", inquiry, changes={"sender_name": inquiry.sender_name, "channel": inquiry.channel})
+    return inquiry
+
+
+def assign_inquiry(inquiry: Inquiry, assignee: User | None, *, actor: User) -> None:
+    """Give the inquiry to someone to answer (or take it back)."""
+    old = inquiry.assignee.email if inquiry.assignee else None
+    inquiry.assignee = assignee
+    if assignee is not None and inquiry.status == InquiryStatus.NEW:
+        inquiry.status = InquiryStatus.ASSIGNED
+    elif assignee is None and inquiry.status == InquiryStatus.ASSIGNED:
+        inquiry.status = InquiryStatus.NEW
+    record(actor, "assign", inquiry, changes={"assignee": [old, assignee.email if assignee else None]})
+
+
+def close_inquiry(inquiry: Inquiry, *, actor: User) -> None:
+    """Close an inquiry that needs no follow-up (spam, a duplicate, answered elsewhere)."""
+    if inquiry.status == InquiryStatus.CONVERTED:
+        raise InquiryError(_("A converted inquiry is followed up on its thread; close the thread instead."))
+    if inquiry.status != InquiryStatus.CLOSED:
+        record(actor, "close", inquiry, changes={"status": [inquiry.status, InquiryStatus.CLOSED]})
+        inquiry.status = InquiryStatus.CLOSED
+
+
+def reopen_inquiry(inquiry: Inquiry, *, actor: User) -> None:
+    if inquiry.status != InquiryStatus.CLOSED:
+        return
+    if inquiry.first_response_at:
+        new = InquiryStatus.RESPONDED
+    else:
+        new = InquiryStatus.ASSIGNED if inquiry.assignee_id else InquiryStatus.NEW
+    record(actor, "reopen", inquiry, changes={"status": [inquiry.status, new]})
+    inquiry.status = new
+
+
+def record_first_response(inquiry: Inquiry, at: datetime, *, actor: User) -> bool:
+    """Set the first-response time if this answer is the earliest; True if it changed."""
+    at = as_utc(at)
+    if at < as_utc(inquiry.received_at):
+        raise InquiryError(_("A response cannot come before the inquiry arrived."), "responded_at")
+    current = as_utc(inquiry.first_response_at)
+    if current is not None and current <= at:
+        return False
+    inquiry.first_response_at = at
+    if inquiry.status in (InquiryStatus.NEW, InquiryStatus.ASSIGNED):
+        inquiry.status = InquiryStatus.RESPONDED
+    record(actor, "first_response", inquiry, changes={"first_response_at": at})
+    return True
+
+
+@dataclass
+class Triage:
+    """What the inquiry page offers: likely existing records for the sender."""
+
+    contacts: list[tuple[Contact, list[str]]] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+
+
+def triage(inquiry: Inquiry) -> Triage:
+    return Triage(
+        contacts=likely_contacts(inquiry.sender_name, inquiry.sender_email),
+        organisations=likely_organisations(inquiry.sender_organisation),
+    )
+
+
+@dataclass
+class Conversion:
+    contact: Contact
+    organisation: Organisation | None
+    thread: Any
+
+
+def convert_inquiry(
+    inquiry: Inquiry,
+    *,
+    actor: User,
+    contact: Contact | None = None,
+    organisation: Organisation | None = None,
+    create_organisation_named: str = "",
+    thread_kind: ThreadKind | str | None = None,
+    thread_title: str = "",
+) -> Conversion:
+    """Link the inquiry to an existing contact or a new one made from its details, and open a thread.
+
+    One step, one transaction: an inquiry converts only once (AlreadyConverted).
+    """
+    if inquiry.contact_id is not None or inquiry.status == InquiryStatus.CONVERTED:
+        raise AlreadyConverted(_("This inquiry has already been converted."))
+    if inquiry.status == InquiryStatus.CLOSED:
+        raise InquiryError(_("Reopen the inquiry before converting it."))
+    if organisation is None and create_organisation_named.strip():
+        organisation = create_organisation(
+            {"name": create_organisation_named, "country_code": inquiry.country_code}, actor=actor
+        )
+    if contact is None:
+        contact = create_contact(
+            {
+                "full_name": inquiry.sender_name,
+                "email": inquiry.sender_email,
+                "country_code": inquiry.country_code,
+                "owner_id": (inquiry.assignee_id or actor.id),
+            },
+            actor=actor,
+        )
+    if organisation is not None and not any(
+        a.organisation_id == organisation.id and a.end_on is None for a in contact.affiliations
+    ):
+        add_affiliation(contact, organisation, "", actor=actor)
+    thread = None
+    if thread_kind:
+        country = db.session.get(Country, inquiry.country_code) if inquiry.country_code else None
+        thread = open_thread(
+            ThreadKind(thread_kind),
+            thread_title or _default_title(inquiry, ThreadKind(thread_kind)),
+            actor=actor,
+            owner=inquiry.assignee or actor,
+            origin_inquiry=inquiry,
+            contacts=[contact],
+            organisations=[organisation] if organisation else [],
+            countries=[country] if country else [],
+        )
+    inquiry.contact = contact
+    inquiry.status = InquiryStatus.CONVERTED
+    inquiry.converted_at = utcnow()
+    record(
+        actor,
+        "convert",
+        inquiry,
+        changes={"contact_id": contact.id, "thread_id": thread.id if thread else None},
+    )
+    return Conversion(contact=contact, organisation=organisation, thread=thread)
+
+
+def _default_title(inquiry: Inquiry, kind: ThreadKind) -> str:
+    about = inquiry.subject or (inquiry.topics[0].name if inquiry.topics else "")
+    base = f"{kind.label}: {inquiry.sender_name}"
+    return f"{base} — {about}"[:300] if about else base

@@ -1,0 +1,55 @@
+"""List pages: filters from query parameters, allowlisted sorting, pagination."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import current_app, request
+from sqlalchemy import Select
+
+
+@dataclass
+class ListParams:
+    """What a list page was asked for, read safely from the query string."""
+
+    page: int = 1
+    sort: str = ""
+    descending: bool = False
+    filters: dict[str, str] = field(default_factory=dict)
+
+    def get_int(self, name: str) -> int | None:
+        value = self.filters.get(name, "")
+        return int(value) if value.isdigit() else None
+
+
+def read_params(filter_names: tuple[str, ...], sorts: Mapping[str, Any], default_sort: str) -> ListParams:
+    """Parse ?page, ?sort (with a leading '-' for descending) and the named filters."""
+    args = request.args
+    page_raw = args.get("page", "1")
+    page = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) < 1_000_000 else 1
+    sort_raw = args.get("sort", default_sort)
+    descending = sort_raw.startswith("-")
+    sort = sort_raw.lstrip("-")
+    if sort not in sorts:  # unknown sort keys fall back to the default, never reach SQL
+        descending = default_sort.startswith("-")
+        sort = default_sort.lstrip("-")
+    filters = {name: args.get(name, "").strip()[:200] for name in filter_names if args.get(name, "").strip()}
+    return ListParams(page=page, sort=sort, descending=descending, filters=filters)
+
+
+def apply_sort(stmt: Select, params: ListParams, sorts: Mapping[str, Any], tiebreak: Any) -> Select:
+    """Order by the allowlisted column, then by a unique column so pages are stable."""
+    column = sorts[params.sort]
+    ordered = column.desc() if params.descending else column.asc()
+    return stmt.order_by(ordered, tiebreak.desc() if params.descending else tiebreak.asc())
+
+
+def paginate(stmt: Select, params: ListParams):
+    """One page of results with its total (two statements)."""
+    from crm.extensions import db
+
+    return db.paginate(
+        stmt, page=params.page, per_page=current_app.config["PER_PAGE"], error_out=False, count=True
+    )

@@ -1,0 +1,76 @@
+"""Filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import gettext as _
+
+from crm.auth.permissions import TEMPLATE_PREDICATES
+from crm.models.base import as_utc, utcnow
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query parameters changed (None removes one)."""
+    args = request.args.to_dict()
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def sort_url(key: str) -> str:
+    """Link for a sortable column header: toggles direction when already sorted by it."""
+    current = request.args.get("sort", "")
+    new = f"-{key}" if current == key else key
+    return url_with(sort=new, page=None)
+
+
+def due_label(due: date | None) -> str:
+    """'due today', 'in 3 days', '2 days overdue'."""
+    if due is None:
+        return ""
+    days = (due - date.today()).days
+    if days == 0:
+        return _("due today")
+    if days > 0:
+        return ngettext("in %(num)d day", "in %(num)d days", days)
+    return ngettext("%(num)d day overdue", "%(num)d days overdue", -days)
+
+
+def ago(value: datetime | None) -> str:
+    """'3 days ago', 'today'."""
+    if value is None:
+        return ""
+    delta: timedelta = utcnow() - as_utc(value)
+    days = delta.days
+    if days <= 0:
+        hours = max(int(delta.total_seconds() // 3600), 0)
+        return _("just now") if hours == 0 else ngettext("%(num)d hour ago", "%(num)d hours ago", hours)
+    return ngettext("%(num)d day ago", "%(num)d days ago", days)
+
+
+def duration(value: timedelta | None) -> str:
+    if value is None:
+        return ""
+    hours = value.total_seconds() / 3600
+    if hours < 48:
+        return ngettext("%(num)d hour", "%(num)d hours", max(int(round(hours)), 0))
+    return ngettext("%(num)d day", "%(num)d days", int(hours // 24))
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(url_with=url_with, sort_url=sort_url, **TEMPLATE_PREDICATES)
+    app.jinja_env.filters.update(
+        date=lambda v: format_date(v, "medium") if v else "",
+        datetime=lambda v: format_datetime(as_utc(v), "medium") if v else "",
+        due=due_label,
+        ago=ago,
+        duration=duration,
+    )
+    app.context_processor(lambda: {"today": date.today()})

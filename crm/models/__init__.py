@@ -1,0 +1,43 @@
+"""All models, importable from one place."""
+
+from crm.models.audit import AuditEntry
+from crm.models.contact import Affiliation, Contact, contact_tags
+from crm.models.event import Event, event_partners
+from crm.models.inquiry import Inquiry, inquiry_topics
+from crm.models.organisation import Organisation
+from crm.models.reference import Country, Tag, Topic
+from crm.models.thread import (
+    Interaction,
+    Material,
+    Thread,
+    interaction_contacts,
+    interaction_materials,
+    thread_contacts,
+    thread_countries,
+    thread_organisations,
+)
+from crm.models.user import User
+
+__all__ = [
+    "Affiliation",
+    "AuditEntry",
+    "Contact",
+    "Country",
+    "Event",
+    "Inquiry",
+    "Interaction",
+    "Material",
+    "Organisation",
+    "Tag",
+    "Thread",
+    "Topic",
+    "User",
+    "contact_tags",
+    "event_partners",
+    "inquiry_topics",
+    "interaction_contacts",
+    "interaction_materials",
+    "thread_contacts",
+    "thread_countries",
+    "thread_organisations",
+]

@@ -1,0 +1,78 @@
+"""What came in after an event: the raw inquiry, before and after triage."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.models.base import TimestampMixin, as_utc, enum_column, utcnow
+from crm.models.enums import InquiryChannel, InquiryStatus
+
+if TYPE_CHECKING:
+    from crm.models.contact import Contact
+    from crm.models.event import Event
+    from crm.models.reference import Country, Topic
+    from crm.models.thread import Thread
+    from crm.models.user import User
+
+inquiry_topics = Table(
+    "inquiry_topics",
+    db.metadata,
+    Column("inquiry_id", ForeignKey("inquiries.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Inquiry(TimestampMixin, db.Model):
+    __tablename__ = "inquiries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    channel: Mapped[InquiryChannel] = mapped_column(
+        enum_column(InquiryChannel), default=InquiryChannel.EMAIL, index=True
+    )
+    # The sender's details exactly as given, never rewritten by triage.
+    sender_name: Mapped[str] = mapped_column(String(300), index=True)
+    sender_email: Mapped[str] = mapped_column(String(254), default="")
+    sender_organisation: Mapped[str] = mapped_column(String(300), default="")
+    sender_country: Mapped[str] = mapped_column(String(120), default="")
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.alpha2"), index=True)
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[InquiryStatus] = mapped_column(
+        enum_column(InquiryStatus), default=InquiryStatus.NEW, index=True
+    )
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    converted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    event: Mapped[Event | None] = relationship(back_populates="inquiries")
+    country: Mapped[Country | None] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    contact: Mapped[Contact | None] = relationship(back_populates="inquiries")
+    topics: Mapped[list[Topic]] = relationship(secondary=inquiry_topics, order_by="Topic.name")
+    threads: Mapped[list[Thread]] = relationship(back_populates="origin_inquiry")
+
+    @property
+    def first_response_time(self) -> timedelta | None:
+        """How long the sender waited for the first real interaction."""
+        if self.first_response_at is None:
+            return None
+        return as_utc(self.first_response_at) - as_utc(self.received_at)
+
+    @property
+    def is_converted(self) -> bool:
+        return self.contact_id is not None
+
+    def __repr__(self) -> str:
+        return f"<Inquiry {self.id} {self.sender_name!r} {self.status}>"

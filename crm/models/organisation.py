@@ -1,0 +1,47 @@
+"""Organisations and their network membership."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.models.base import TimestampMixin, enum_column
+from crm.models.enums import MembershipStatus, OrganisationKind
+
+if TYPE_CHECKING:
+    from crm.models.contact import Affiliation
+    from crm.models.reference import Country
+    from crm.models.user import User
+
+
+class Organisation(TimestampMixin, db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), index=True)
+    name_latin: Mapped[str] = mapped_column(String(300), default="", index=True)  # for matching
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind), default=OrganisationKind.NGO, index=True
+    )
+    country_code: Mapped[str | None] = mapped_column(
+        ForeignKey("countries.alpha2"), index=True
+    )
+    website: Mapped[str] = mapped_column(String(500), default="")
+    membership_status: Mapped[MembershipStatus] = mapped_column(
+        enum_column(MembershipStatus), default=MembershipStatus.NONE, index=True
+    )
+    membership_since: Mapped[date | None] = mapped_column(Date)  # when the status last changed
+    member_since: Mapped[date | None] = mapped_column(Date)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    country: Mapped[Country | None] = relationship()
+    owner: Mapped[User | None] = relationship()
+    affiliations: Mapped[list[Affiliation]] = relationship(back_populates="organisation")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name!r}>"

@@ -1,0 +1,103 @@
+"""Threads of engagement, their interactions and the materials exchanged."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, Date, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.models.base import TimestampMixin, enum_column, utcnow
+from crm.models.enums import InteractionKind, ThreadKind, ThreadStage
+
+if TYPE_CHECKING:
+    from crm.models.contact import Contact
+    from crm.models.inquiry import Inquiry
+    from crm.models.organisation import Organisation
+    from crm.models.reference import Country
+    from crm.models.user import User
+
+
+def _link_table(name: str, left: str, right: str, right_table: str, right_key: str = "id") -> Table:
+    return Table(
+        name,
+        db.metadata,
+        Column(left, ForeignKey(f"{left.removesuffix('_id')}s.id", ondelete="CASCADE"), primary_key=True),
+        Column(right, ForeignKey(f"{right_table}.{right_key}", ondelete="CASCADE"), primary_key=True),
+    )
+
+
+thread_contacts = _link_table("thread_contacts", "thread_id", "contact_id", "contacts")
+thread_organisations = _link_table("thread_organisations", "thread_id", "organisation_id", "organisations")
+thread_countries = _link_table("thread_countries", "thread_id", "country_code", "countries", "alpha2")
+interaction_contacts = _link_table("interaction_contacts", "interaction_id", "contact_id", "contacts")
+interaction_materials = _link_table("interaction_materials", "interaction_id", "material_id", "materials")
+
+
+class Thread(TimestampMixin, db.Model):
+    __tablename__ = "threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ThreadKind] = mapped_column(enum_column(ThreadKind), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    stage: Mapped[ThreadStage] = mapped_column(enum_column(ThreadStage), index=True)
+    stage_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    origin_inquiry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inquiries.id", ondelete="SET NULL"), index=True
+    )
+    next_action: Mapped[str] = mapped_column(String(300), default="")
+    next_action_due: Mapped[date | None] = mapped_column(Date, index=True)
+    opened_on: Mapped[date] = mapped_column(Date, default=date.today, index=True)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    last_interaction_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    owner: Mapped[User | None] = relationship()
+    origin_inquiry: Mapped[Inquiry | None] = relationship(back_populates="threads")
+    contacts: Mapped[list[Contact]] = relationship(secondary=thread_contacts, order_by="Contact.full_name")
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=thread_organisations, order_by="Organisation.name"
+    )
+    countries: Mapped[list[Country]] = relationship(secondary=thread_countries, order_by="Country.name")
+    interactions: Mapped[list[Interaction]] = relationship(
+        back_populates="thread",
+        cascade="all, delete-orphan",
+        order_by="(Interaction.occurred_at.desc(), Interaction.id.desc())",
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage.is_closed
+
+    def __repr__(self) -> str:
+        return f"<Thread {self.id} {self.kind} {self.stage}>"
+
+
+class Interaction(TimestampMixin, db.Model):
+    __tablename__ = "interactions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("threads.id", ondelete="CASCADE"), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    kind: Mapped[InteractionKind] = mapped_column(enum_column(InteractionKind))
+    summary: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    thread: Mapped[Thread] = relationship(back_populates="interactions")
+    author: Mapped[User | None] = relationship()
+    contacts: Mapped[list[Contact]] = relationship(secondary=interaction_contacts)
+    materials: Mapped[list[Material]] = relationship(secondary=interaction_materials)
+
+
+class Material(TimestampMixin, db.Model):
+    """A document or link exchanged on a thread."""
+
+    __tablename__ = "materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(20), default="")
+    url: Mapped[str] = mapped_column(String(1000), default="")

@@ -1,0 +1,174 @@
+"""Threads: opening, stages, next actions, interactions and first-response time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+
+from crm.audit.services import apply_changes, record
+from crm.extensions import db
+from crm.models import Contact, Country, Interaction, Organisation, Thread, User
+from crm.models.base import as_utc, utcnow
+from crm.models.enums import STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
+
+
+class ThreadError(Exception):
+    """A thread rule was broken; the message is shown next to `field`."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class StageNotAllowed(ThreadError):
+    """The stage does not belong to this kind of thread."""
+
+
+# Notes are internal: they do not count as answering the person who wrote in.
+RESPONSE_KINDS = frozenset(InteractionKind) - {InteractionKind.NOTE}
+
+
+def stages_for(kind: ThreadKind) -> tuple[ThreadStage, ...]:
+    return STAGES_BY_KIND[ThreadKind(kind)]
+
+
+def open_thread(
+    kind: ThreadKind,
+    title: str,
+    *,
+    actor: User,
+    owner: User | None = None,
+    origin_inquiry: Any = None,
+    contacts: list[Contact] | None = None,
+    organisations: list[Organisation] | None = None,
+    countries: list[Country] | None = None,
+    next_action: str = "",
+    next_action_due: date | None = None,
+) -> Thread:
+    """Open a thread at the first stage of its kind."""
+    title = (title or "").strip()
+    if not title:
+        raise ThreadError(_("A thread needs a title."), "title")
+    if next_action_due and not next_action.strip():
+        raise ThreadError(_("Say what the next action is, not only when."), "next_action")
+    thread = Thread(
+        kind=ThreadKind(kind),
+        title=title,
+        stage=stages_for(kind)[0],
+        stage_changed_at=utcnow(),
+        owner=owner or actor,
+        origin_inquiry=origin_inquiry,
+        contacts=list(contacts or []),
+        organisations=list(organisations or []),
+        countries=list(countries or []),
+        next_action=next_action.strip(),
+        next_action_due=next_action_due,
+        opened_on=date.today(),
+    )
+    db.session.add(thread)
+    db.session.flush()
+    record(actor, "create", thread, changes={"kind": thread.kind, "title": title})
+    return thread
+
+
+def change_stage(thread: Thread, stage: ThreadStage | str, *, actor: User, outcome: str | None = None) -> None:
+    """Move a thread to another stage of its kind; closing stages set the closed date."""
+    try:
+        stage = ThreadStage(stage)
+    except ValueError:
+        raise StageNotAllowed(_("Unknown stage."), "stage") from None
+    if stage not in stages_for(thread.kind):
+        raise StageNotAllowed(
+            _("A %(kind)s thread has no stage “%(stage)s”.", kind=thread.kind.label, stage=stage.label), "stage"
+        )
+    if stage == thread.stage:
+        return
+    old = thread.stage
+    thread.stage = stage
+    thread.stage_changed_at = utcnow()
+    if stage.is_closed:
+        thread.closed_on = date.today()
+    else:
+        thread.closed_on = None
+    if outcome is not None:
+        thread.outcome = outcome.strip()
+    record(actor, "stage", thread, changes={"stage": [old, stage]})
+
+
+def set_next_action(thread: Thread, next_action: str, due: date | None, *, actor: User) -> None:
+    next_action = (next_action or "").strip()
+    if due and not next_action:
+        raise ThreadError(_("Say what the next action is, not only when."), "next_action")
+    changes = apply_changes(thread, {"next_action": next_action, "next_action_due": due})
+    if changes:
+        record(actor, "update", thread, changes=changes)
+
+
+def update_thread(thread: Thread, data: dict[str, Any], *, actor: User) -> dict:
+    fields = {k: v for k, v in data.items() if k in ("title", "outcome")}
+    if "title" in fields:
+        fields["title"] = (fields["title"] or "").strip()
+        if not fields["title"]:
+            raise ThreadError(_("A thread needs a title."), "title")
+    changes = apply_changes(thread, fields)
+    if changes:
+        record(actor, "update", thread, changes=changes)
+    return changes
+
+
+def reassign_thread(thread: Thread, owner: User, *, actor: User) -> None:
+    if thread.owner_id != owner.id:
+        record(actor, "reassign", thread, changes={"owner": [thread.owner.email if thread.owner else None, owner.email]})
+        thread.owner = owner
+
+
+def add_interaction(
+    thread: Thread,
+    kind: InteractionKind | str,
+    summary: str,
+    *,
+    actor: User,
+    occurred_at: datetime | None = None,
+    contacts: list[Contact] | None = None,
+    next_action: str | None = None,
+    next_action_due: date | None = None,
+) -> Interaction:
+    """Record an interaction; the first real one answers the origin inquiry.
+
+    If `next_action` is given (even empty) it replaces the thread's next action:
+    logging real contact resets the reminder rather than leaving it to nag.
+    """
+    summary = (summary or "").strip()
+    if not summary:
+        raise ThreadError(_("Write a short summary of what happened."), "summary")
+    now = utcnow()
+    occurred_at = as_utc(occurred_at) or now
+    if occurred_at > now + timedelta(minutes=5):
+        raise ThreadError(_("An interaction cannot be in the future."), "occurred_at")
+    inquiry = thread.origin_inquiry
+    if inquiry is not None and occurred_at < as_utc(inquiry.received_at):
+        raise ThreadError(_("This thread's inquiry arrived after that date."), "occurred_at")
+    interaction = Interaction(
+        thread=thread,
+        kind=InteractionKind(kind),
+        summary=summary,
+        occurred_at=occurred_at,
+        author=actor,
+        contacts=list(contacts or []),
+    )
+    db.session.add(interaction)
+    last = as_utc(thread.last_interaction_at)
+    if last is None or occurred_at > last:
+        thread.last_interaction_at = occurred_at
+    if inquiry is not None and interaction.kind in RESPONSE_KINDS:
+        from crm.inquiries.services import record_first_response  # inquiries open threads, too
+
+        record_first_response(inquiry, occurred_at, actor=actor)
+    if next_action is not None:
+        set_next_action(thread, next_action, next_action_due, actor=actor)
+    db.session.flush()
+    record(actor, "interaction", thread, changes={"kind": interaction.kind, "interaction_id": interaction.id})
+    return interaction
+

@@ -131,8 +131,10 @@ def make_contact(db, staff):
     from crm.contacts.services import create_contact
 
     def factory(full_name="Айгерим Нургалиева", email="aigerim@example.kz", country_code="KZ", **data):
-        return create_contact({"full_name": full_name, "email": email, "country_code": country_code, **data},
-                              actor=data.pop("actor", staff))
+        actor = data.pop("actor", staff)
+        tags = data.pop("tags", None)
+        fields = {"full_name": full_name, "email": email, "country_code": country_code, **data}
+        return create_contact(fields, actor=actor, tags=tags)
 
     return factory
 

@@ -53,3 +53,9 @@ def paginate(stmt: Select, params: ListParams):
     return db.paginate(
         stmt, page=params.page, per_page=current_app.config["PER_PAGE"], error_out=False, count=True
     )
+
+
+def contains(column: Any, text: str):
+    """Case-insensitive 'contains' with LIKE wildcards in the user's text taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")

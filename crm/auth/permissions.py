@@ -42,6 +42,17 @@ def can_reassign(user: Any) -> bool:
     return has_role(user, Role.COORDINATOR)
 
 
+def can_assign(user: Any, current_assignee_id: int | None, assignee_id: int | None) -> bool:
+    """Staff may take an unassigned inquiry or give back their own; moving others' work needs a coordinator."""
+    if can_reassign(user):
+        return True
+    if not can_edit(user):
+        return False
+    taking = current_assignee_id is None and assignee_id == user.id
+    giving_back = current_assignee_id == user.id and assignee_id is None
+    return taking or giving_back or current_assignee_id == assignee_id
+
+
 def can_view_sensitive(user: Any) -> bool:
     """See special-category attributes such as lived experience of statelessness."""
     return has_role(user, Role.COORDINATOR)
@@ -89,6 +100,7 @@ def role_required(role: Role) -> Callable[[F], F]:
 TEMPLATE_PREDICATES = {
     "can_edit": can_edit,
     "can_reassign": can_reassign,
+    "can_assign": can_assign,
     "can_view_sensitive": can_view_sensitive,
     "can_export": can_export,
     "can_manage_users": can_manage_users,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.audit.services import record
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import User
 from crm.models.base import utcnow
@@ -23,12 +24,8 @@ MIN_PASSWORD_LENGTH = 8
 _DUMMY_HASH: dict[str, str] = {}
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A rule about accounts was broken; the message is shown to the user, next to `field`."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def normalise_email(email: str) -> str:

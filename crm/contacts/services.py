@@ -2,23 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from anyascii import anyascii
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.audit.services import apply_changes, record
+from crm.countries.services import region_condition
+from crm.errors import DomainError
 from crm.extensions import db
-from crm.models import Affiliation, Contact, Organisation, Tag, User
+from crm.models import (
+    Affiliation,
+    Contact,
+    Country,
+    Inquiry,
+    Interaction,
+    Organisation,
+    Tag,
+    Thread,
+    User,
+    contact_tags,
+    interaction_contacts,
+    thread_contacts,
+)
+from crm.models.base import utcnow
+from crm.models.enums import StakeholderType
 
 
-class ContactError(Exception):
+class ContactError(DomainError):
     """A contact rule was broken; the message is shown next to `field`."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def latin(name: str) -> str:
@@ -102,11 +118,17 @@ def add_affiliation(
     """Link a contact to an organisation (once per organisation while current)."""
     for existing in contact.affiliations:
         if existing.organisation_id == organisation.id and existing.end_on is None:
-            raise ContactError(_("This contact is already affiliated with that organisation."), "organisation")
+            raise ContactError(
+                _("This contact is already affiliated with that organisation."), "organisation"
+            )
     if start_on and end_on and end_on < start_on:
         raise ContactError(_("The end date is before the start date."), "end_on")
     affiliation = Affiliation(
-        contact=contact, organisation=organisation, position=position.strip(), start_on=start_on, end_on=end_on
+        contact=contact,
+        organisation=organisation,
+        position=position.strip(),
+        start_on=start_on,
+        end_on=end_on,
     )
     db.session.add(affiliation)
     db.session.flush()
@@ -143,3 +165,175 @@ def likely_contacts(name: str, email: str, limit: int = 5) -> list[tuple[Contact
         results.append((contact, reasons))
     results.sort(key=lambda pair: -len(pair[1]))
     return results[:limit]
+
+
+# --- Creating and editing as a given actor (what the web forms call) ----------------------------
+
+
+def _permitted(data: dict[str, Any], *, may_set_sensitive: bool, may_set_owner: bool) -> dict[str, Any]:
+    """Drop the fields this actor may not set, whatever was posted."""
+    blocked = set()
+    if not may_set_sensitive:
+        blocked.update(SENSITIVE)
+    if not may_set_owner:
+        blocked.add("owner_id")
+    return {k: v for k, v in data.items() if k not in blocked}
+
+
+def add_contact(
+    data: dict[str, Any],
+    *,
+    actor: User,
+    may_set_sensitive: bool,
+    may_set_owner: bool,
+    tags: list[Tag] | None = None,
+    organisation: Organisation | None = None,
+    position: str = "",
+) -> Contact:
+    """Create a contact with only the fields this actor may set, optionally affiliated to `organisation`."""
+    contact = create_contact(
+        _permitted(data, may_set_sensitive=may_set_sensitive, may_set_owner=may_set_owner),
+        actor=actor,
+        tags=tags,
+    )
+    if contact.consent_to_contact or contact.consent_to_share:
+        contact.consent_recorded_at = utcnow()
+    if organisation is not None:
+        add_affiliation(contact, organisation, position or "", actor=actor)
+    return contact
+
+
+def edit_contact(
+    contact: Contact,
+    data: dict[str, Any],
+    *,
+    actor: User,
+    may_set_sensitive: bool,
+    may_set_owner: bool,
+    tags: list[Tag] | None = None,
+) -> dict[str, list[Any]]:
+    """update_contact, plus: a change to either consent records when consent was last given or withdrawn."""
+    changes = update_contact(
+        contact,
+        data,
+        actor=actor,
+        may_set_sensitive=may_set_sensitive,
+        may_set_owner=may_set_owner,
+        tags=tags,
+    )
+    if "consent_to_contact" in changes or "consent_to_share" in changes:
+        contact.consent_recorded_at = utcnow()
+    return changes
+
+
+# --- Reading: the list and detail pages -----------------------------------------------------------
+
+# Sort keys a list URL may ask for; anything else falls back to the default (see crm/listing.py).
+CONTACT_SORTS: dict[str, Any] = {
+    "name": Contact.name_latin,
+    "country": select(Country.name).where(Country.alpha2 == Contact.country_code).scalar_subquery(),
+    "created": Contact.created_at,
+    "updated": Contact.updated_at,
+}
+CONTACT_FILTERS = ("q", "country", "region", "owner", "stakeholder_type", "tag", "organisation")
+
+
+def _as_id(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _text_condition(q: str):
+    """Name as written, its Latin form, or e-mail contains `q`; a Cyrillic query also matches Latin names."""
+    conditions = [
+        Contact.full_name.icontains(q, autoescape=True),
+        Contact.name_latin.icontains(q, autoescape=True),
+        Contact.email_normalized.icontains(q.lower(), autoescape=True),
+    ]
+    q_latin = latin(q)
+    if q_latin and q_latin != q:
+        conditions.append(Contact.name_latin.icontains(q_latin, autoescape=True))
+    return or_(*conditions)
+
+
+def contact_filter_conditions(filters: Mapping[str, str]) -> list[Any]:
+    """SQL conditions for the list filters; values that make no sense are ignored, never an error."""
+    conditions: list[Any] = []
+    if q := " ".join(filters.get("q", "").split()):
+        conditions.append(_text_condition(q))
+    if country := filters.get("country", "").upper():
+        conditions.append(Contact.country_code == country)
+    if region := filters.get("region", ""):
+        conditions.append(region_condition(Contact.country_code, region))
+    if (owner_id := _as_id(filters.get("owner"))) is not None:
+        conditions.append(Contact.owner_id == owner_id)
+    if (kind := filters.get("stakeholder_type", "")) in StakeholderType._value2member_map_:
+        conditions.append(Contact.stakeholder_type == StakeholderType(kind))
+    if (tag_id := _as_id(filters.get("tag"))) is not None:
+        conditions.append(Contact.id.in_(select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag_id)))
+    if (organisation_id := _as_id(filters.get("organisation"))) is not None:
+        conditions.append(
+            Contact.id.in_(select(Affiliation.contact_id).where(Affiliation.organisation_id == organisation_id))
+        )
+    return conditions
+
+
+def contact_list_query(filters: Mapping[str, str]) -> Select:
+    """Contacts matching the filters, with what the list shows loaded up front (unsorted)."""
+    return (
+        select(Contact)
+        .where(*contact_filter_conditions(filters))
+        .options(
+            joinedload(Contact.country),
+            joinedload(Contact.owner),
+            selectinload(Contact.affiliations).joinedload(Affiliation.organisation),
+        )
+    )
+
+
+TIMELINE_LIMIT = 50
+
+
+@dataclass
+class ContactDetail:
+    """Everything the contact page shows besides the contact's own fields."""
+
+    affiliations: list[Affiliation] = field(default_factory=list)
+    inquiries: list[Inquiry] = field(default_factory=list)
+    threads: list[Thread] = field(default_factory=list)
+    timeline: list[Interaction] = field(default_factory=list)
+
+
+def contact_detail(contact: Contact) -> ContactDetail:
+    """Affiliations, inquiries, threads taken part in, and the newest interactions (a fixed number of queries)."""
+    affiliations = db.session.scalars(
+        select(Affiliation)
+        .where(Affiliation.contact_id == contact.id)
+        .options(joinedload(Affiliation.organisation))
+        .order_by(Affiliation.end_on.is_not(None), Affiliation.start_on.desc(), Affiliation.id)
+    )
+    inquiries = db.session.scalars(
+        select(Inquiry)
+        .where(Inquiry.contact_id == contact.id)
+        .options(joinedload(Inquiry.event))
+        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
+    )
+    thread_ids = select(thread_contacts.c.thread_id).where(thread_contacts.c.contact_id == contact.id)
+    threads = db.session.scalars(
+        select(Thread)
+        .where(Thread.id.in_(thread_ids))
+        .options(joinedload(Thread.owner))
+        .order_by(Thread.opened_on.desc(), Thread.id.desc())
+    )
+    present_in = select(interaction_contacts.c.interaction_id).where(
+        interaction_contacts.c.contact_id == contact.id
+    )
+    timeline = db.session.scalars(
+        select(Interaction)
+        .where(or_(Interaction.thread_id.in_(thread_ids), Interaction.id.in_(present_in)))
+        .options(joinedload(Interaction.thread), joinedload(Interaction.author))
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(TIMELINE_LIMIT)
+    )
+    return ContactDetail(
+        affiliations=list(affiliations), inquiries=list(inquiries), threads=list(threads), timeline=list(timeline)
+    )

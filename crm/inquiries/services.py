@@ -11,23 +11,20 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from crm.audit.services import record
+from crm.audit.services import apply_changes, record
 from crm.contacts.services import add_affiliation, create_contact, likely_contacts
 from crm.countries.services import resolve_country
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Contact, Country, Inquiry, Organisation, Topic, User
 from crm.models.base import as_utc, utcnow
-from crm.models.enums import InquiryStatus, ThreadKind
+from crm.models.enums import InquiryChannel, InquiryStatus, ThreadKind
 from crm.organisations.services import create_organisation, likely_organisations
 from crm.threads.services import open_thread
 
 
-class InquiryError(Exception):
+class InquiryError(DomainError):
     """An inquiry rule was broken; the message is shown next to `field`."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class AlreadyConverted(InquiryError):
@@ -69,6 +66,32 @@ def log_inquiry(data: dict[str, Any], *, actor: User, topics: list[Topic] | None
     return inquiry
 
 
+def update_inquiry(
+    inquiry: Inquiry, data: dict[str, Any], *, actor: User, topics: list[Topic] | None = None
+) -> dict:
+    """Correct what was logged (a typo in the name, the wrong event)."""
+    fields = {
+        k: v for k, v in data.items() if k in LOGGED_FIELDS and k not in ("assignee_id", "country_code")
+    }
+    if "sender_name" in fields:
+        fields["sender_name"] = (fields["sender_name"] or "").strip()
+        if not fields["sender_name"]:
+            raise InquiryError(_("Give the sender's name as they wrote it."), "sender_name")
+    if "received_at" in fields:
+        fields["received_at"] = as_utc(fields["received_at"]) or inquiry.received_at
+        if as_utc(fields["received_at"]) > utcnow() + timedelta(minutes=5):
+            raise InquiryError(_("An inquiry cannot arrive in the future."), "received_at")
+    changes = apply_changes(inquiry, fields)
+    if "sender_country" in changes:
+        inquiry.country_code = resolve_country(inquiry.sender_country)
+    if topics is not None and {t.id for t in topics} != {t.id for t in inquiry.topics}:
+        changes["topics"] = [[t.name for t in inquiry.topics], [t.name for t in topics]]
+        inquiry.topics = topics
+    if changes:
+        record(actor, "update", inquiry, changes=changes)
+    return changes
+
+
 def assign_inquiry(inquiry: Inquiry, assignee: User | None, *, actor: User) -> None:
     """Give the inquiry to someone to answer (or take it back)."""
     old = inquiry.assignee.email if inquiry.assignee else None
@@ -98,6 +121,14 @@ def reopen_inquiry(inquiry: Inquiry, *, actor: User) -> None:
         new = InquiryStatus.ASSIGNED if inquiry.assignee_id else InquiryStatus.NEW
     record(actor, "reopen", inquiry, changes={"status": [inquiry.status, new]})
     inquiry.status = new
+
+
+def mark_responded(inquiry: Inquiry, at: datetime | None, *, actor: User) -> bool:
+    """Record an answer given outside a thread (a reply sent straight from the mailbox)."""
+    at = as_utc(at) or utcnow()
+    if at > utcnow() + timedelta(minutes=5):
+        raise InquiryError(_("An answer cannot be in the future."), "responded_at")
+    return record_first_response(inquiry, at, actor=actor)
 
 
 def record_first_response(inquiry: Inquiry, at: datetime, *, actor: User) -> bool:
@@ -202,3 +233,59 @@ def _default_title(inquiry: Inquiry, kind: ThreadKind) -> str:
     about = inquiry.subject or (inquiry.topics[0].name if inquiry.topics else "")
     base = f"{kind.label}: {inquiry.sender_name}"
     return f"{base} — {about}"[:300] if about else base
+
+
+# --- Queries for the list and detail pages -------------------------------------------------
+
+INQUIRY_FILTERS = ("q", "event", "status", "owner", "country", "region", "channel", "topic", "unassigned")
+
+
+def inquiry_sorts() -> dict[str, Any]:
+    return {
+        "received": Inquiry.received_at,
+        "sender": Inquiry.sender_name,
+        "status": Inquiry.status,
+        "country": Inquiry.country_code,
+    }
+
+
+def inquiry_list_query(filters: dict[str, str]):
+    """Inquiries matching the list page's query parameters, with what each row shows loaded."""
+    from sqlalchemy import or_, select
+    from sqlalchemy.orm import selectinload
+
+    from crm.countries.services import region_condition
+    from crm.listing import contains
+    from crm.models import inquiry_topics
+
+    stmt = select(Inquiry).options(
+        selectinload(Inquiry.event), selectinload(Inquiry.assignee), selectinload(Inquiry.country)
+    )
+    if q := filters.get("q"):
+        stmt = stmt.where(
+            or_(
+                contains(Inquiry.sender_name, q),
+                contains(Inquiry.sender_email, q),
+                contains(Inquiry.sender_organisation, q),
+                contains(Inquiry.subject, q),
+            )
+        )
+    if (event := filters.get("event", "")).isdigit():
+        stmt = stmt.where(Inquiry.event_id == int(event))
+    if (status := filters.get("status")) in {s.value for s in InquiryStatus}:
+        stmt = stmt.where(Inquiry.status == InquiryStatus(status))
+    if (owner := filters.get("owner", "")).isdigit():
+        stmt = stmt.where(Inquiry.assignee_id == int(owner))
+    if filters.get("unassigned"):
+        stmt = stmt.where(Inquiry.assignee_id.is_(None))
+    if country := filters.get("country"):
+        stmt = stmt.where(Inquiry.country_code == country.upper())
+    if region := filters.get("region"):
+        stmt = stmt.where(region_condition(Inquiry.country_code, region))
+    if (channel := filters.get("channel")) in {c.value for c in InquiryChannel}:
+        stmt = stmt.where(Inquiry.channel == InquiryChannel(channel))
+    if (topic := filters.get("topic", "")).isdigit():
+        stmt = stmt.where(
+            Inquiry.id.in_(select(inquiry_topics.c.inquiry_id).where(inquiry_topics.c.topic_id == int(topic)))
+        )
+    return stmt

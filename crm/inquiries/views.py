@@ -1,3 +1,250 @@
-from flask import Blueprint
+"""Inquiry pages: list, log, detail with triage, and the triage actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.auth.permissions import can_assign, can_reassign, role_required
+from crm.countries.services import country_choices, region_filter_options
+from crm.errors import DomainError
+from crm.extensions import db
+from crm.forms import event_choices, load_by_ids, topic_choices, user_choices
+from crm.inquiries import services
+from crm.inquiries.forms import AssignForm, ConvertForm, InquiryForm, RespondedForm
+from crm.listing import apply_sort, paginate, read_params
+from crm.models import Contact, Inquiry, Organisation, Topic, User
+from crm.models.enums import InquiryChannel, InquiryStatus, Role
 
 bp = Blueprint("inquiries", __name__)
+
+
+@bp.route("/inquiries")
+def index():
+    sorts = services.inquiry_sorts()
+    params = read_params(services.INQUIRY_FILTERS, sorts, "-received")
+    stmt = apply_sort(services.inquiry_list_query(params.filters), params, sorts, Inquiry.id)
+    return render_template(
+        "inquiries/index.html",
+        pager=paginate(stmt, params),
+        params=params,
+        options={
+            "event": event_choices(),
+            "status": InquiryStatus.choices(),
+            "owner": user_choices(),
+            "country": country_choices(),
+            "region": region_filter_options(),
+            "channel": InquiryChannel.choices(),
+            "topic": topic_choices(),
+        },
+    )
+
+
+def _inquiry_form(form: InquiryForm) -> InquiryForm:
+    form.event_id.choices = event_choices()
+    form.topic_ids.choices = topic_choices()
+    form.assignee_id.choices = user_choices()
+    return form
+
+
+def _inquiry_data(form: InquiryForm) -> dict:
+    data = {
+        name: form[name].data for name in services.LOGGED_FIELDS if name in form and name != "country_code"
+    }
+    data["sender_email"] = (data.get("sender_email") or "").strip()
+    return data
+
+
+@bp.route("/inquiries/new", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def create():
+    form = _inquiry_form(InquiryForm(event_id=request.args.get("event", type=int)))
+    if form.validate_on_submit():
+        try:
+            inquiry = services.log_inquiry(
+                _inquiry_data(form), actor=current_user, topics=load_by_ids(Topic, form.topic_ids.data)
+            )
+        except services.InquiryError as exc:
+            db.session.rollback()
+            form[exc.field or "sender_name"].errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Inquiry from %(name)s logged.", name=inquiry.sender_name), "success")
+            if request.form.get("then") == "another":
+                return redirect(url_for("inquiries.create", event=inquiry.event_id))
+            return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+    return render_template("inquiries/form.html", form=form, inquiry=None)
+
+
+@bp.route("/inquiries/<int:inquiry_id>/edit", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def edit(inquiry_id: int):
+    inquiry = db.get_or_404(Inquiry, inquiry_id)
+    form = _inquiry_form(InquiryForm(obj=inquiry))
+    if request.method == "GET":
+        form.topic_ids.data = [t.id for t in inquiry.topics]
+    if not can_reassign(current_user):
+        del form.assignee_id
+    if form.validate_on_submit():
+        try:
+            services.update_inquiry(
+                inquiry,
+                _inquiry_data(form),
+                actor=current_user,
+                topics=load_by_ids(Topic, form.topic_ids.data),
+            )
+        except services.InquiryError as exc:
+            db.session.rollback()
+            form[exc.field or "sender_name"].errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Inquiry saved."), "success")
+            return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+    return render_template("inquiries/form.html", form=form, inquiry=inquiry)
+
+
+@bp.route("/inquiries/<int:inquiry_id>")
+def detail(inquiry_id: int):
+    inquiry = db.get_or_404(Inquiry, inquiry_id)
+    found = services.triage(inquiry) if not inquiry.is_converted else services.Triage()
+    return _detail_page(inquiry, found, _convert_form(ConvertForm(), inquiry, found))
+
+
+def _detail_page(inquiry: Inquiry, found: services.Triage, convert_form: ConvertForm) -> str:
+    assign_form = AssignForm(prefix="assign", assignee_id=inquiry.assignee_id, formdata=None)
+    assign_form.assignee_id.choices = user_choices()
+    return render_template(
+        "inquiries/detail.html",
+        inquiry=inquiry,
+        triage=found,
+        convert_form=convert_form,
+        assign_form=assign_form,
+        responded_form=RespondedForm(prefix="resp", formdata=None),
+    )
+
+
+def _convert_form(form: ConvertForm, inquiry: Inquiry, found: services.Triage) -> ConvertForm:
+    contact_choices = [(str(c.id), c.full_name) for c, _reasons in found.contacts]
+    form.contact.choices = [*contact_choices, ("new", _("Create a new contact from this inquiry"))]
+    org_choices = [(str(o.id), o.name) for o in found.organisations]
+    form.organisation.choices = [
+        *org_choices,
+        ("new", _("Create a new organisation")),
+        ("none", _("No organisation")),
+    ]
+    if request.method == "GET":
+        form.contact.data = "new" if not contact_choices else contact_choices[0][0]
+        if org_choices:
+            form.organisation.data = org_choices[0][0]
+        elif inquiry.sender_organisation:
+            form.organisation.data = "new"
+        form.new_organisation_name.data = inquiry.sender_organisation
+    return form
+
+
+@bp.route("/inquiries/<int:inquiry_id>/convert", methods=["POST"])
+@role_required(Role.STAFF)
+def convert(inquiry_id: int):
+    inquiry = db.get_or_404(Inquiry, inquiry_id)
+    found = services.triage(inquiry)
+    form = _convert_form(ConvertForm(), inquiry, found)
+    form.contact.choices.extend((str(c.id), "") for c in _posted(Contact, form.contact.raw_data))
+    form.organisation.choices.extend(
+        (str(o.id), "") for o in _posted(Organisation, form.organisation.raw_data)
+    )
+    if form.validate_on_submit():
+        try:
+            result = services.convert_inquiry(
+                inquiry,
+                actor=current_user,
+                contact=_chosen(Contact, form.contact.data),
+                organisation=_chosen(Organisation, form.organisation.data),
+                create_organisation_named=form.new_organisation_name.data
+                if form.organisation.data == "new"
+                else "",
+                thread_kind=form.thread_kind.data or None,
+                thread_title=form.thread_title.data or "",
+            )
+        except DomainError as exc:  # from inquiries, contacts, organisations or threads
+            db.session.rollback()
+            flash(str(exc), "danger")
+            return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+        db.session.commit()
+        flash(_("Inquiry converted: %(name)s is now a contact.", name=result.contact.full_name), "success")
+        if result.thread is not None:
+            return redirect(url_for("threads.detail", thread_id=result.thread.id))
+        return redirect(url_for("contacts.detail", contact_id=result.contact.id))
+    return _detail_page(inquiry, found, form)
+
+
+def _posted(model, raw: list[str] | None) -> list:
+    """Records chosen by id that are not among the suggestions (e.g. picked on another page)."""
+    ids = [int(v) for v in (raw or []) if v.isdigit()]
+    return load_by_ids(model, ids)
+
+
+def _chosen(model, value: str | None):
+    return db.session.get(model, int(value)) if value and value.isdigit() else None
+
+
+@bp.route("/inquiries/<int:inquiry_id>/assign", methods=["POST"])
+@role_required(Role.STAFF)
+def assign(inquiry_id: int):
+    inquiry = db.get_or_404(Inquiry, inquiry_id)
+    form = AssignForm(prefix="assign")
+    form.assignee_id.choices = user_choices()
+    if form.validate_on_submit():
+        assignee = db.session.get(User, form.assignee_id.data) if form.assignee_id.data else None
+        if not can_assign(current_user, inquiry.assignee_id, assignee.id if assignee else None):
+            abort(403)
+        services.assign_inquiry(inquiry, assignee, actor=current_user)
+        db.session.commit()
+        flash(_("Assignment saved."), "success")
+    else:
+        flash(_("Choose someone from the list."), "danger")
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+
+
+@bp.route("/inquiries/<int:inquiry_id>/responded", methods=["POST"])
+@role_required(Role.STAFF)
+def responded(inquiry_id: int):
+    inquiry = db.get_or_404(Inquiry, inquiry_id)
+    form = RespondedForm(prefix="resp")
+    if form.validate_on_submit():
+        try:
+            services.mark_responded(inquiry, form.responded_at.data, actor=current_user)
+        except services.InquiryError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("First response recorded."), "success")
+    else:
+        flash(_("That date is not valid."), "danger")
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+
+
+@bp.route("/inquiries/<int:inquiry_id>/close", methods=["POST"])
+@role_required(Role.STAFF)
+def close(inquiry_id: int):
+    inquiry = db.get_or_404(Inquiry, inquiry_id)
+    try:
+        services.close_inquiry(inquiry, actor=current_user)
+    except services.InquiryError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("Inquiry closed."), "success")
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
+
+
+@bp.route("/inquiries/<int:inquiry_id>/reopen", methods=["POST"])
+@role_required(Role.STAFF)
+def reopen(inquiry_id: int):
+    inquiry = db.get_or_404(Inquiry, inquiry_id)
+    services.reopen_inquiry(inquiry, actor=current_user)
+    db.session.commit()
+    flash(_("Inquiry reopened."), "success")
+    return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
@@ -11,11 +12,12 @@ class LabelledEnum(StrEnum):
     """A string enum whose members carry a human label (see LABELS)."""
 
     @property
-    def label(self) -> str:
-        return str(LABELS.get(self, self.value))
+    def label(self) -> Any:
+        """The translatable (lazy) label; rendered in the user's language."""
+        return LABELS.get(self, self.value)
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
+    def choices(cls) -> list[tuple[str, Any]]:
         return [(member.value, member.label) for member in cls]
 
 

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from crm.audit.services import apply_changes, record
 from crm.contacts.services import latin
+from crm.countries.services import region_condition
+from crm.errors import DomainError
 from crm.extensions import db
-from crm.models import Organisation, User
-from crm.models.enums import MembershipStatus
+from crm.models import Affiliation, Country, Inquiry, Organisation, Thread, User, thread_organisations
+from crm.models.enums import MembershipStatus, OrganisationKind
 
 
-class OrganisationError(Exception):
+class OrganisationError(DomainError):
+    """A rule was broken; the message is shown next to `field`."""
+
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
@@ -61,7 +68,10 @@ def update_organisation(organisation: Organisation, data: dict[str, Any], *, act
     organisation.name_latin = latin(organisation.name)
     if "membership_status" in changes:
         organisation.membership_since = date.today()
-        if organisation.membership_status == MembershipStatus.MEMBER and old_status != MembershipStatus.MEMBER:
+        if (
+            organisation.membership_status == MembershipStatus.MEMBER
+            and old_status != MembershipStatus.MEMBER
+        ):
             organisation.member_since = date.today()
     if changes:
         record(actor, "update", organisation, changes=changes)
@@ -80,4 +90,154 @@ def likely_organisations(name: str, limit: int = 5) -> list[Organisation]:
             .order_by(Organisation.name)
             .limit(limit)
         )
+    )
+
+
+# --- Creating and editing as a given actor (what the web forms call) ----------------------------
+
+
+def _set_owner(organisation: Organisation, owner_id: int | None, *, actor: User) -> None:
+    if owner_id is not None and owner_id != organisation.owner_id:
+        old = organisation.owner_id
+        organisation.owner_id = owner_id
+        record(actor, "reassign", organisation, changes={"owner_id": [old, owner_id]})
+
+
+def add_organisation(data: dict[str, Any], *, actor: User, may_set_owner: bool) -> Organisation:
+    """create_organisation, then hand it to another owner if the actor may and asked to."""
+    organisation = create_organisation(data, actor=actor)
+    if may_set_owner:
+        _set_owner(organisation, data.get("owner_id"), actor=actor)
+    return organisation
+
+
+def edit_organisation(
+    organisation: Organisation, data: dict[str, Any], *, actor: User, may_set_owner: bool
+) -> dict:
+    """update_organisation, plus a change of owner when the actor may reassign."""
+    changes = update_organisation(organisation, data, actor=actor)
+    if may_set_owner:
+        _set_owner(organisation, data.get("owner_id"), actor=actor)
+    return changes
+
+
+def website_link(organisation: Organisation) -> str | None:
+    """The website as a link target, only for http(s) addresses (anything else is shown as text)."""
+    url = (organisation.website or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
+def organisation_choices() -> list[tuple[str, str]]:
+    """(id, name) for select boxes, sorted by name."""
+    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name_latin))
+    return [(str(oid), name) for oid, name in rows]
+
+
+# --- Reading: the list and detail pages -----------------------------------------------------------
+
+_MEMBERSHIP_ORDER = case(
+    {status.value: position for position, status in enumerate(MembershipStatus)},
+    value=Organisation.membership_status,
+)
+ORGANISATION_SORTS: dict[str, Any] = {
+    "name": Organisation.name_latin,
+    "country": select(Country.name).where(Country.alpha2 == Organisation.country_code).scalar_subquery(),
+    "kind": Organisation.kind,
+    "membership": _MEMBERSHIP_ORDER,  # pipeline order, not alphabetical
+    "created": Organisation.created_at,
+}
+ORGANISATION_FILTERS = ("q", "country", "region", "kind", "membership", "owner")
+
+
+def organisation_filter_conditions(filters: Mapping[str, str]) -> list[Any]:
+    """SQL conditions for the list filters; values that make no sense are ignored."""
+    conditions: list[Any] = []
+    if q := " ".join(filters.get("q", "").split()):
+        text = [
+            Organisation.name.icontains(q, autoescape=True),
+            Organisation.name_latin.icontains(q, autoescape=True),
+        ]
+        if (q_latin := latin(q)) and q_latin != q:
+            text.append(Organisation.name_latin.icontains(q_latin, autoescape=True))
+        conditions.append(or_(*text))
+    if country := filters.get("country", "").upper():
+        conditions.append(Organisation.country_code == country)
+    if region := filters.get("region", ""):
+        conditions.append(region_condition(Organisation.country_code, region))
+    if (kind := filters.get("kind", "")) in OrganisationKind._value2member_map_:
+        conditions.append(Organisation.kind == OrganisationKind(kind))
+    if (status := filters.get("membership", "")) in MembershipStatus._value2member_map_:
+        conditions.append(Organisation.membership_status == MembershipStatus(status))
+    owner = filters.get("owner", "")
+    if owner.isdigit() and len(owner) < 10:
+        conditions.append(Organisation.owner_id == int(owner))
+    return conditions
+
+
+def organisation_list_query(filters: Mapping[str, str]) -> Select:
+    """Organisations matching the filters, with country and owner loaded (unsorted)."""
+    return (
+        select(Organisation)
+        .where(*organisation_filter_conditions(filters))
+        .options(joinedload(Organisation.country), joinedload(Organisation.owner))
+    )
+
+
+def _current_affiliation():
+    return or_(Affiliation.end_on.is_(None), Affiliation.end_on >= date.today())
+
+
+def people_counts(organisation_ids: list[int]) -> dict[int, int]:
+    """How many people are currently affiliated with each organisation (one grouped query)."""
+    if not organisation_ids:
+        return {}
+    rows = db.session.execute(
+        select(Affiliation.organisation_id, func.count(func.distinct(Affiliation.contact_id)))
+        .where(Affiliation.organisation_id.in_(organisation_ids), _current_affiliation())
+        .group_by(Affiliation.organisation_id)
+    )
+    return {organisation_id: count for organisation_id, count in rows}
+
+
+LINKED_LIMIT = 50
+
+
+@dataclass
+class OrganisationDetail:
+    """Everything the organisation page shows besides its own fields."""
+
+    current_people: list[Affiliation] = field(default_factory=list)
+    past_people: list[Affiliation] = field(default_factory=list)
+    threads: list[Thread] = field(default_factory=list)
+    inquiries: list[Inquiry] = field(default_factory=list)
+
+
+def organisation_detail(organisation: Organisation) -> OrganisationDetail:
+    """People (current and past), threads concerning it, and inquiries from its people."""
+    affiliations = db.session.scalars(
+        select(Affiliation)
+        .where(Affiliation.organisation_id == organisation.id)
+        .options(joinedload(Affiliation.contact))
+        .order_by(Affiliation.start_on.desc(), Affiliation.id)
+    ).all()
+    threads = db.session.scalars(
+        select(Thread)
+        .join(thread_organisations, thread_organisations.c.thread_id == Thread.id)
+        .where(thread_organisations.c.organisation_id == organisation.id)
+        .options(joinedload(Thread.owner))
+        .order_by(Thread.opened_on.desc(), Thread.id.desc())
+    )
+    people = select(Affiliation.contact_id).where(Affiliation.organisation_id == organisation.id)
+    inquiries = db.session.scalars(
+        select(Inquiry)
+        .where(Inquiry.contact_id.in_(people))
+        .options(joinedload(Inquiry.contact))
+        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
+        .limit(LINKED_LIMIT)
+    )
+    return OrganisationDetail(
+        current_people=[a for a in affiliations if a.is_current],
+        past_people=[a for a in affiliations if not a.is_current],
+        threads=list(threads),
+        inquiries=list(inquiries),
     )

@@ -8,18 +8,15 @@ from typing import Any
 from flask_babel import gettext as _
 
 from crm.audit.services import apply_changes, record
+from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Contact, Country, Interaction, Organisation, Thread, User
 from crm.models.base import as_utc, utcnow
-from crm.models.enums import STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
+from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
 
 
-class ThreadError(Exception):
+class ThreadError(DomainError):
     """A thread rule was broken; the message is shown next to `field`."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class StageNotAllowed(ThreadError):
@@ -73,7 +70,9 @@ def open_thread(
     return thread
 
 
-def change_stage(thread: Thread, stage: ThreadStage | str, *, actor: User, outcome: str | None = None) -> None:
+def change_stage(
+    thread: Thread, stage: ThreadStage | str, *, actor: User, outcome: str | None = None
+) -> None:
     """Move a thread to another stage of its kind; closing stages set the closed date."""
     try:
         stage = ThreadStage(stage)
@@ -81,7 +80,8 @@ def change_stage(thread: Thread, stage: ThreadStage | str, *, actor: User, outco
         raise StageNotAllowed(_("Unknown stage."), "stage") from None
     if stage not in stages_for(thread.kind):
         raise StageNotAllowed(
-            _("A %(kind)s thread has no stage “%(stage)s”.", kind=thread.kind.label, stage=stage.label), "stage"
+            _("A %(kind)s thread has no stage “%(stage)s”.", kind=thread.kind.label, stage=stage.label),
+            "stage",
         )
     if stage == thread.stage:
         return
@@ -120,7 +120,12 @@ def update_thread(thread: Thread, data: dict[str, Any], *, actor: User) -> dict:
 
 def reassign_thread(thread: Thread, owner: User, *, actor: User) -> None:
     if thread.owner_id != owner.id:
-        record(actor, "reassign", thread, changes={"owner": [thread.owner.email if thread.owner else None, owner.email]})
+        record(
+            actor,
+            "reassign",
+            thread,
+            changes={"owner": [thread.owner.email if thread.owner else None, owner.email]},
+        )
         thread.owner = owner
 
 
@@ -172,3 +177,63 @@ def add_interaction(
     record(actor, "interaction", thread, changes={"kind": interaction.kind, "interaction_id": interaction.id})
     return interaction
 
+
+# --- Queries for the list and detail pages -------------------------------------------------
+
+THREAD_FILTERS = ("q", "kind", "stage", "owner", "country", "region", "event", "overdue", "open")
+
+
+def thread_sorts() -> dict[str, Any]:
+    return {
+        "updated": Thread.updated_at,
+        "due": Thread.next_action_due,
+        "opened": Thread.opened_on,
+        "title": Thread.title,
+        "stage": Thread.stage,
+        "activity": Thread.last_interaction_at,
+    }
+
+
+def thread_list_query(filters: dict[str, str]):
+    """Threads matching the list page's query parameters, with what each row shows loaded."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from crm.countries.services import region_condition
+    from crm.listing import contains
+    from crm.models import Inquiry, thread_countries
+
+    stmt = select(Thread).options(
+        selectinload(Thread.owner), selectinload(Thread.organisations), selectinload(Thread.countries)
+    )
+    if q := filters.get("q"):
+        stmt = stmt.where(contains(Thread.title, q))
+    if (kind := filters.get("kind")) in {k.value for k in ThreadKind}:
+        stmt = stmt.where(Thread.kind == ThreadKind(kind))
+    if (stage := filters.get("stage")) in {s.value for s in ThreadStage}:
+        stmt = stmt.where(Thread.stage == ThreadStage(stage))
+    if (owner := filters.get("owner", "")).isdigit():
+        stmt = stmt.where(Thread.owner_id == int(owner))
+    if country := filters.get("country"):
+        stmt = stmt.where(
+            Thread.id.in_(
+                select(thread_countries.c.thread_id).where(thread_countries.c.country_code == country.upper())
+            )
+        )
+    if region := filters.get("region"):
+        stmt = stmt.where(
+            Thread.id.in_(
+                select(thread_countries.c.thread_id).where(
+                    region_condition(thread_countries.c.country_code, region)
+                )
+            )
+        )
+    if (event := filters.get("event", "")).isdigit():
+        stmt = stmt.where(
+            Thread.origin_inquiry_id.in_(select(Inquiry.id).where(Inquiry.event_id == int(event)))
+        )
+    if filters.get("overdue"):
+        stmt = stmt.where(Thread.next_action_due < date.today(), Thread.stage.not_in(CLOSED_STAGES))
+    if filters.get("open"):
+        stmt = stmt.where(Thread.stage.not_in(CLOSED_STAGES))
+    return stmt

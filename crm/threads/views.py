@@ -1,3 +1,228 @@
-from flask import Blueprint
+"""Thread pages: list, open, detail with interactions, and the follow-up actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.auth.permissions import role_required
+from crm.countries.services import country_choices, region_filter_options
+from crm.errors import DomainError
+from crm.extensions import db
+from crm.forms import event_choices, user_choices
+from crm.listing import apply_sort, paginate, read_params
+from crm.models import Contact, Interaction, Organisation, Thread, User
+from crm.models.enums import Role, ThreadKind, ThreadStage
+from crm.threads import services
+from crm.threads.forms import (
+    EditThreadForm,
+    InteractionForm,
+    NextActionForm,
+    OwnerForm,
+    StageForm,
+    ThreadForm,
+)
 
 bp = Blueprint("threads", __name__)
+
+
+@bp.route("/threads")
+def index():
+    sorts = services.thread_sorts()
+    params = read_params(services.THREAD_FILTERS, sorts, "-updated")
+    stmt = apply_sort(services.thread_list_query(params.filters), params, sorts, Thread.id)
+    return render_template(
+        "threads/index.html",
+        pager=paginate(stmt, params),
+        params=params,
+        options={
+            "kind": ThreadKind.choices(),
+            "stage": ThreadStage.choices(),
+            "owner": user_choices(blank=False),
+            "country": country_choices(),
+            "region": region_filter_options(),
+            "event": event_choices(blank=False),
+        },
+    )
+
+
+@bp.route("/threads/new", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def create():
+    contact = db.session.get(Contact, request.args.get("contact", 0, type=int))
+    organisation = db.session.get(Organisation, request.args.get("organisation", 0, type=int))
+    form = ThreadForm()
+    if form.validate_on_submit():
+        try:
+            thread = services.open_thread(
+                ThreadKind(form.kind.data),
+                form.title.data,
+                actor=current_user,
+                contacts=[contact] if contact else [],
+                organisations=[organisation] if organisation else [],
+                countries=[c for c in (contact.country if contact else None,) if c],
+                next_action=form.next_action.data or "",
+                next_action_due=form.next_action_due.data,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            form[exc.field or "title"].errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Thread opened."), "success")
+            return redirect(url_for("threads.detail", thread_id=thread.id))
+    return render_template("threads/new.html", form=form, contact=contact, organisation=organisation)
+
+
+def _load_thread(thread_id: int) -> Thread:
+    stmt = (
+        select(Thread)
+        .where(Thread.id == thread_id)
+        .options(
+            selectinload(Thread.owner),
+            selectinload(Thread.contacts),
+            selectinload(Thread.organisations),
+            selectinload(Thread.countries),
+            selectinload(Thread.origin_inquiry),
+            selectinload(Thread.interactions).selectinload(Interaction.author),
+            selectinload(Thread.interactions).selectinload(Interaction.contacts),
+        )
+    )
+    return db.first_or_404(stmt)
+
+
+def _stage_form(thread: Thread, form: StageForm | None = None) -> StageForm:
+    form = form or StageForm(prefix="stage", stage=thread.stage.value, outcome=thread.outcome, formdata=None)
+    form.stage.choices = [(s.value, s.label) for s in services.stages_for(thread.kind)]
+    return form
+
+
+def _detail(thread: Thread, **forms):
+    interaction_form = forms.get("interaction_form") or InteractionForm(
+        formdata=None, next_action=thread.next_action, next_action_due=thread.next_action_due
+    )
+    owner_form = OwnerForm(prefix="owner", owner_id=thread.owner_id, formdata=None)
+    owner_form.owner_id.choices = user_choices(blank=False)
+    return render_template(
+        "threads/detail.html",
+        thread=thread,
+        interaction_form=interaction_form,
+        stage_form=_stage_form(thread, forms.get("stage_form")),
+        next_action_form=forms.get("next_action_form")
+        or NextActionForm(
+            formdata=None, next_action=thread.next_action, next_action_due=thread.next_action_due
+        ),
+        owner_form=owner_form,
+        edit_form=forms.get("edit_form") or EditThreadForm(prefix="edit", formdata=None, obj=thread),
+    )
+
+
+@bp.route("/threads/<int:thread_id>")
+def detail(thread_id: int):
+    return _detail(_load_thread(thread_id))
+
+
+@bp.route("/threads/<int:thread_id>/interactions", methods=["POST"])
+@role_required(Role.STAFF)
+def add_interaction(thread_id: int):
+    thread = _load_thread(thread_id)
+    form = InteractionForm()
+    if form.validate_on_submit():
+        try:
+            services.add_interaction(
+                thread,
+                form.kind.data,
+                form.summary.data,
+                actor=current_user,
+                occurred_at=form.occurred_at.data,
+                contacts=list(thread.contacts),
+                next_action=form.next_action.data or "",
+                next_action_due=form.next_action_due.data,
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            form[exc.field or "summary"].errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Interaction recorded."), "success")
+            return redirect(url_for("threads.detail", thread_id=thread.id))
+    return _detail(_load_thread(thread_id), interaction_form=form), 200
+
+
+@bp.route("/threads/<int:thread_id>/stage", methods=["POST"])
+@role_required(Role.STAFF)
+def change_stage(thread_id: int):
+    thread = _load_thread(thread_id)
+    form = _stage_form(thread, StageForm(prefix="stage"))
+    if form.validate_on_submit():
+        try:
+            services.change_stage(thread, form.stage.data, actor=current_user, outcome=form.outcome.data)
+        except DomainError as exc:
+            db.session.rollback()
+            form.stage.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Stage changed to %(stage)s.", stage=thread.stage.label), "success")
+            return redirect(url_for("threads.detail", thread_id=thread.id))
+    return _detail(_load_thread(thread_id), stage_form=form), 200
+
+
+@bp.route("/threads/<int:thread_id>/next-action", methods=["POST"])
+@role_required(Role.STAFF)
+def next_action(thread_id: int):
+    thread = _load_thread(thread_id)
+    form = NextActionForm(prefix="na")
+    if form.validate_on_submit():
+        try:
+            services.set_next_action(
+                thread, form.next_action.data, form.next_action_due.data, actor=current_user
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            form[exc.field or "next_action"].errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Next action saved."), "success")
+            return redirect(url_for("threads.detail", thread_id=thread.id))
+    return _detail(_load_thread(thread_id), next_action_form=form), 200
+
+
+@bp.route("/threads/<int:thread_id>/edit", methods=["POST"])
+@role_required(Role.STAFF)
+def edit(thread_id: int):
+    thread = _load_thread(thread_id)
+    form = EditThreadForm(prefix="edit")
+    if form.validate_on_submit():
+        try:
+            services.update_thread(
+                thread, {"title": form.title.data, "outcome": form.outcome.data}, actor=current_user
+            )
+        except DomainError as exc:
+            db.session.rollback()
+            form[exc.field or "title"].errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Thread saved."), "success")
+            return redirect(url_for("threads.detail", thread_id=thread.id))
+    return _detail(_load_thread(thread_id), edit_form=form), 200
+
+
+@bp.route("/threads/<int:thread_id>/owner", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def reassign(thread_id: int):
+    thread = db.get_or_404(Thread, thread_id)
+    form = OwnerForm(prefix="owner")
+    form.owner_id.choices = user_choices(blank=False)
+    owner = (
+        db.session.get(User, form.owner_id.data) if form.validate_on_submit() and form.owner_id.data else None
+    )
+    if owner is None:
+        flash(_("Choose an owner from the list."), "danger")
+    else:
+        services.reassign_thread(thread, owner, actor=current_user)
+        db.session.commit()
+        flash(_("%(name)s now owns this thread.", name=owner.name), "success")
+    return redirect(url_for("threads.detail", thread_id=thread.id))

@@ -1,0 +1,60 @@
+"""Forms for threads: opening one, interactions, stage, next action, owner."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from crm.forms import optional_int
+from crm.models.enums import InteractionKind, ThreadKind
+
+
+class ThreadForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=ThreadKind.choices())
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("A thread needs a title.")), Length(max=300)]
+    )
+    next_action = StringField(_l("Next action"), validators=[Optional(), Length(max=300)])
+    next_action_due = DateField(_l("Due"), validators=[Optional()])
+
+
+class EditThreadForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("A thread needs a title.")), Length(max=300)]
+    )
+    outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=5000)])
+
+
+class InteractionForm(FlaskForm):
+    kind = SelectField(
+        _l("What happened"), choices=InteractionKind.choices(), default=InteractionKind.EMAIL.value
+    )
+    occurred_at = DateTimeLocalField(
+        _l("When"), validators=[Optional()], description=_l("Leave empty for now (UTC).")
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[DataRequired(_l("Write a short summary of what happened.")), Length(max=10000)],
+    )
+    next_action = StringField(
+        _l("Next action"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Replaces the current next action; leave empty if nothing is pending."),
+    )
+    next_action_due = DateField(_l("Due"), validators=[Optional()])
+
+
+class StageForm(FlaskForm):
+    stage = SelectField(_l("Stage"))
+    outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=5000)])
+
+
+class NextActionForm(FlaskForm):
+    next_action = StringField(_l("Next action"), validators=[Optional(), Length(max=300)])
+    next_action_due = DateField(_l("Due"), validators=[Optional()])
+
+
+class OwnerForm(FlaskForm):
+    owner_id = SelectField(_l("Owner"), coerce=optional_int)

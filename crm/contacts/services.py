@@ -6,9 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from anyascii import anyascii
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.audit.services import apply_changes, record
@@ -31,15 +30,11 @@ from crm.models import (
 )
 from crm.models.base import utcnow
 from crm.models.enums import StakeholderType
+from crm.names import latin, name_key
 
 
 class ContactError(DomainError):
     """A contact rule was broken; the message is shown next to `field`."""
-
-
-def latin(name: str) -> str:
-    """A Latin transliteration of a name in any script, for matching and sorting."""
-    return " ".join(anyascii(name).split())
 
 
 def normalise_email(email: str | None) -> str:
@@ -48,6 +43,7 @@ def normalise_email(email: str | None) -> str:
 
 def _sync_derived(contact: Contact) -> None:
     contact.name_latin = latin(contact.full_name)
+    contact.name_key = name_key(contact.full_name)
     contact.email_normalized = normalise_email(contact.email)
 
 
@@ -145,13 +141,12 @@ def likely_contacts(name: str, email: str, limit: int = 5) -> list[tuple[Contact
     """Existing contacts that may be this person: same e-mail (any case) or same name (either script)."""
     email_n = normalise_email(email)
     name_clean = " ".join(name.split())
-    name_latin = latin(name_clean).casefold()
+    key = name_key(name_clean)
     conditions = []
     if email_n:
         conditions.append(Contact.email_normalized == email_n)
     if name_clean:
-        # name_latin is ASCII, so lower() behaves the same on SQLite and PostgreSQL.
-        conditions.append(func.lower(Contact.name_latin) == name_latin)
+        conditions.append(Contact.name_key == key)
     if not conditions:
         return []
     found = db.session.scalars(select(Contact).where(or_(*conditions)).limit(limit * 2))
@@ -160,7 +155,7 @@ def likely_contacts(name: str, email: str, limit: int = 5) -> list[tuple[Contact
         reasons = []
         if email_n and contact.email_normalized == email_n:
             reasons.append(_("same e-mail"))
-        if name_clean and contact.name_latin.casefold() == name_latin:
+        if name_clean and contact.name_key == key:
             reasons.append(_("same name"))
         results.append((contact, reasons))
     results.sort(key=lambda pair: -len(pair[1]))

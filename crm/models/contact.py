@@ -31,7 +31,8 @@ class Contact(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(300), index=True)  # as written, any script
-    name_latin: Mapped[str] = mapped_column(String(300), default="", index=True)  # for matching
+    name_latin: Mapped[str] = mapped_column(String(300), default="", index=True)  # for sorting
+    name_key: Mapped[str] = mapped_column(String(300), default="", index=True)  # crm.names.name_key
     email: Mapped[str] = mapped_column(String(254), default="")
     email_normalized: Mapped[str] = mapped_column(String(254), default="", index=True)
     phone: Mapped[str] = mapped_column(String(50), default="")

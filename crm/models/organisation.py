@@ -23,7 +23,8 @@ class Organisation(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), index=True)
-    name_latin: Mapped[str] = mapped_column(String(300), default="", index=True)  # for matching
+    name_latin: Mapped[str] = mapped_column(String(300), default="", index=True)  # for sorting
+    name_key: Mapped[str] = mapped_column(String(300), default="", index=True)  # crm.names.name_key
     kind: Mapped[OrganisationKind] = mapped_column(
         enum_column(OrganisationKind), default=OrganisationKind.NGO, index=True
     )

@@ -12,12 +12,12 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.audit.services import apply_changes, record
-from crm.contacts.services import latin
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Affiliation, Country, Inquiry, Organisation, Thread, User, thread_organisations
 from crm.models.enums import MembershipStatus, OrganisationKind
+from crm.names import latin, name_key
 
 
 class OrganisationError(DomainError):
@@ -45,6 +45,7 @@ def create_organisation(data: dict[str, Any], *, actor: User) -> Organisation:
     _check_website(fields.get("website", ""))
     organisation = Organisation(**fields)
     organisation.name_latin = latin(name)
+    organisation.name_key = name_key(name)
     organisation.owner_id = actor.id
     if organisation.membership_status not in (None, MembershipStatus.NONE):
         organisation.membership_since = date.today()
@@ -66,6 +67,7 @@ def update_organisation(organisation: Organisation, data: dict[str, Any], *, act
     old_status = organisation.membership_status
     changes = apply_changes(organisation, fields)
     organisation.name_latin = latin(organisation.name)
+    organisation.name_key = name_key(organisation.name)
     if "membership_status" in changes:
         organisation.membership_since = date.today()
         if (
@@ -86,7 +88,7 @@ def likely_organisations(name: str, limit: int = 5) -> list[Organisation]:
     return list(
         db.session.scalars(
             select(Organisation)
-            .where(func.lower(Organisation.name_latin) == latin(name_clean).lower())
+            .where(Organisation.name_key == name_key(name_clean))
             .order_by(Organisation.name)
             .limit(limit)
         )

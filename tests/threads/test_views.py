@@ -1,0 +1,97 @@
+"""Thread pages: interactions, stage, next action, owner."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import event
+
+from crm.models.enums import ThreadKind, ThreadStage
+
+
+def test_record_an_interaction_with_a_next_action(client, staff, login, make_thread):
+    thread = make_thread()
+    login(staff)
+    due = (date.today() + timedelta(days=5)).isoformat()
+    response = client.post(f"/threads/{thread.id}/interactions",
+                           data={"kind": "call", "summary": "Спокойный разговор о проекте закона",
+                                 "next_action": "Send comments on the draft", "next_action_due": due})
+    assert response.status_code == 302
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Спокойный разговор о проекте закона" in page and "Send comments on the draft" in page
+    assert thread.next_action_due == date.today() + timedelta(days=5)
+
+
+def test_interaction_errors_are_shown_next_to_the_field(client, staff, login, make_thread):
+    thread = make_thread()
+    login(staff)
+    response = client.post(f"/threads/{thread.id}/interactions", data={"kind": "call", "summary": ""})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="summary-error"' in page
+    assert thread.interactions == []
+
+
+def test_change_stage_and_refuse_a_foreign_stage(client, staff, login, make_thread):
+    thread = make_thread(kind=ThreadKind.MATERIAL_EXCHANGE)
+    login(staff)
+    client.post(f"/threads/{thread.id}/stage", data={"stage-stage": "sent", "stage-outcome": ""})
+    assert thread.stage == ThreadStage.SENT
+    response = client.post(f"/threads/{thread.id}/stage", data={"stage-stage": "planning"})
+    assert response.status_code == 200 and 'id="stage-stage-error"' in response.get_data(as_text=True)
+    assert thread.stage == ThreadStage.SENT
+
+
+def test_only_coordinators_reassign(client, staff, coordinator, login, make_thread, make_user):
+    thread = make_thread()
+    other = make_user()
+    login(staff)
+    assert "Reassign" not in client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert client.post(f"/threads/{thread.id}/owner", data={"owner-owner_id": str(other.id)}).status_code == 403
+    assert thread.owner == staff
+    client.post("/logout")
+    login(coordinator)
+    client.post(f"/threads/{thread.id}/owner", data={"owner-owner_id": str(other.id)})
+    assert thread.owner == other
+
+
+def test_viewer_sees_no_forms_and_cannot_post(client, viewer, login, make_thread):
+    thread = make_thread()
+    login(viewer)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert "Record an interaction" not in page and "Change stage" not in page
+    assert client.post(f"/threads/{thread.id}/interactions", data={"kind": "call", "summary": "x"}).status_code == 403
+    assert thread.interactions == []
+
+
+def test_open_a_thread_with_a_contact(db, client, staff, login, make_contact):
+    contact = make_contact()
+    login(staff)
+    response = client.post(f"/threads/new?contact={contact.id}",
+                           data={"kind": "consultation", "title": "Advice on documentation"})
+    assert response.status_code == 302
+    from crm.models import Thread
+    from sqlalchemy import select
+
+    thread = db.session.scalar(select(Thread).where(Thread.title == "Advice on documentation"))
+    assert thread.contacts == [contact] and [c.alpha2 for c in thread.countries] == ["KZ"]
+
+
+def test_list_page_statement_count_does_not_grow_with_rows(app, db, client, staff, login, make_thread):
+    from crm.models import Country
+
+    login(staff)
+    kz = db.session.get(Country, "KZ")
+
+    def statements_for_list():
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/threads").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    make_thread(countries=[kz])
+    few = statements_for_list()
+    for i in range(9):
+        make_thread(title=f"T{i}", countries=[kz])
+    assert statements_for_list() == few

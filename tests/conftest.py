@@ -6,6 +6,7 @@ import itertools
 import os
 
 import pytest
+from flask import g
 from flask_sqlalchemy.session import Session as FlaskSession
 from werkzeug.security import generate_password_hash
 
@@ -29,6 +30,9 @@ class BoundSession(FlaskSession):
 def app(tmp_path_factory):
     os.environ.setdefault("CRM_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
     app = create_app("test")
+    # Tests keep one app context open (for the rolled-back session), so requests share `g`;
+    # forget Flask-Login's cached user before each request, as a real server would.
+    app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.pop("_login_user", None) and None)
     with app.app_context():
         _db.drop_all()
         _db.create_all()

@@ -68,12 +68,13 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            user = current_user._get_current_object()
+            services.change_password(user, form.current_password.data, form.new_password.data)
         except services.AccountError as exc:
             form[exc.field or "new_password"].errors.append(str(exc))
         else:
             db.session.commit()
-            login_user(current_user)  # refresh the cookie with the new session version
+            login_user(user)  # refresh the cookie with the new session version
             flash(_("Your password is changed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)

@@ -264,10 +264,14 @@ def contact_filter_conditions(filters: Mapping[str, str]) -> list[Any]:
     if (kind := filters.get("stakeholder_type", "")) in StakeholderType._value2member_map_:
         conditions.append(Contact.stakeholder_type == StakeholderType(kind))
     if (tag_id := _as_id(filters.get("tag"))) is not None:
-        conditions.append(Contact.id.in_(select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag_id)))
+        conditions.append(
+            Contact.id.in_(select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == tag_id))
+        )
     if (organisation_id := _as_id(filters.get("organisation"))) is not None:
         conditions.append(
-            Contact.id.in_(select(Affiliation.contact_id).where(Affiliation.organisation_id == organisation_id))
+            Contact.id.in_(
+                select(Affiliation.contact_id).where(Affiliation.organisation_id == organisation_id)
+            )
         )
     return conditions
 
@@ -330,5 +334,8 @@ def contact_detail(contact: Contact) -> ContactDetail:
         .limit(TIMELINE_LIMIT)
     )
     return ContactDetail(
-        affiliations=list(affiliations), inquiries=list(inquiries), threads=list(threads), timeline=list(timeline)
+        affiliations=list(affiliations),
+        inquiries=list(inquiries),
+        threads=list(threads),
+        timeline=list(timeline),
     )

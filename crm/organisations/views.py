@@ -1,3 +1,92 @@
-from flask import Blueprint
+"""Organisations: the list with filters, create, detail (people, threads, membership), edit."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.auth.permissions import can_reassign, role_required
+from crm.extensions import db
+from crm.listing import apply_sort, paginate, read_params
+from crm.models import Organisation
+from crm.models.enums import Role
+from crm.organisations import services
+from crm.organisations.forms import OrganisationForm, organisation_filter_options, organisation_form
+from crm.organisations.services import ORGANISATION_FILTERS, ORGANISATION_SORTS, OrganisationError
 
 bp = Blueprint("organisations", __name__)
+
+
+def _show_error(form: OrganisationForm, error: OrganisationError) -> None:
+    """Put a service error next to its field, with nothing saved."""
+    db.session.rollback()
+    name = error.field if error.field in form else "name"
+    form[name].errors = [*form[name].errors, str(error)]
+
+
+@bp.route("/organisations")
+def index():
+    params = read_params(ORGANISATION_FILTERS, ORGANISATION_SORTS, "name")
+    stmt = apply_sort(
+        services.organisation_list_query(params.filters), params, ORGANISATION_SORTS, Organisation.id
+    )
+    pager = paginate(stmt, params)
+    return render_template(
+        "organisations/index.html",
+        pager=pager,
+        people=services.people_counts([organisation.id for organisation in pager.items]),
+        params=params,
+        options=organisation_filter_options(),
+    )
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def create():
+    form = organisation_form(may_set_owner=can_reassign(current_user))
+    if form.validate_on_submit():
+        try:
+            organisation = services.add_organisation(
+                form.data, actor=current_user, may_set_owner=can_reassign(current_user)
+            )
+        except OrganisationError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Organisation “%(name)s” created.", name=organisation.name), "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    return render_template("organisations/form.html", form=form, organisation=None)
+
+
+@bp.route("/organisations/<int:organisation_id>")
+def detail(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    return render_template(
+        "organisations/detail.html",
+        organisation=organisation,
+        website_link=services.website_link(organisation),
+        linked_limit=services.LINKED_LIMIT,
+        **asdict(services.organisation_detail(organisation)),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@role_required(Role.STAFF)
+def edit(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = organisation_form(may_set_owner=can_reassign(current_user), obj=organisation)
+    if form.validate_on_submit():
+        try:
+            services.edit_organisation(
+                organisation, form.data, actor=current_user, may_set_owner=can_reassign(current_user)
+            )
+        except OrganisationError as error:
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Organisation saved."), "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    return render_template("organisations/form.html", form=form, organisation=organisation)

@@ -1,0 +1,73 @@
+"""Organisation forms: create/edit, and the choices for the list filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from crm.countries.services import region_filter_options
+from crm.forms import (
+    OptionalSelectField,
+    country_field_choices,
+    optional_int,
+    optional_str,
+    user_choices,
+)
+from crm.models.enums import MembershipStatus, OrganisationKind
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(message=_l("An organisation needs a name.")), Length(max=300)],
+        filters=[strip],
+        description=_l("As the organisation writes it, in any script."),
+    )
+    kind = SelectField(_l("Kind"), coerce=OrganisationKind, default=OrganisationKind.NGO)
+    country_code = OptionalSelectField(_l("Country"), coerce=optional_str)
+    website = StringField(
+        _l("Website"),
+        validators=[Length(max=500)],
+        filters=[strip],
+        description=_l("Starting with https:// or http://"),
+    )
+    membership_status = SelectField(
+        _l("Network membership"), coerce=MembershipStatus, default=MembershipStatus.NONE
+    )
+    owner_id = OptionalSelectField(_l("Owner"), coerce=optional_int)
+    notes = TextAreaField(_l("Notes"), filters=[strip])
+
+
+def organisation_form(*, may_set_owner: bool, obj: Any = None) -> OrganisationForm:
+    """The organisation form; the owner field only for those who may reassign work."""
+    form_class = (
+        OrganisationForm
+        if may_set_owner
+        else type("OrganisationForm", (OrganisationForm,), {"owner_id": None})
+    )
+    form = form_class(obj=obj)
+    form.kind.choices = OrganisationKind.choices()
+    form.membership_status.choices = MembershipStatus.choices()
+    form.country_code.choices = country_field_choices()
+    if may_set_owner:
+        form.owner_id.choices = user_choices()
+    return form
+
+
+def organisation_filter_options() -> dict[str, list[tuple[Any, Any]]]:
+    """Choices for the list filters (the GET form in macros/filters.html)."""
+    return {
+        "country": country_field_choices(blank=False),
+        "region": region_filter_options(),
+        "kind": OrganisationKind.choices(),
+        "membership": MembershipStatus.choices(),
+        "owner": user_choices(blank=False),
+    }

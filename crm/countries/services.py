@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pycountry
 from babel import Locale
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
-from crm.models import Country
+from crm.models import Contact, Country, Inquiry, Organisation, Thread, thread_countries
 
 M49_TABLE = Path(__file__).with_name("m49.csv")
 
@@ -99,8 +101,15 @@ def _lookup() -> dict[str, str]:
     en = Locale("en").territories
     for country in pycountry.countries:
         code = country.alpha_2
-        names = [code, country.alpha_3, country.name, getattr(country, "common_name", ""),
-                 getattr(country, "official_name", ""), ru.get(code, ""), en.get(code, "")]
+        names = [
+            code,
+            country.alpha_3,
+            country.name,
+            getattr(country, "common_name", ""),
+            getattr(country, "official_name", ""),
+            ru.get(code, ""),
+            en.get(code, ""),
+        ]
         for name in names:
             if name:
                 table.setdefault(_key(name), code)
@@ -153,3 +162,138 @@ def region_condition(column_country_code, region_code: str):
         (Country.region_code == region_code) | (Country.subregion_code == region_code)
     )
     return column_country_code.in_(in_region)
+
+
+# --- Country pages -------------------------------------------------------------------------------
+
+
+@dataclass
+class CountryActivity:
+    """How much the network has to do with one country."""
+
+    contacts: int = 0
+    organisations: int = 0
+    threads: int = 0
+
+    @property
+    def any(self) -> bool:
+        return bool(self.contacts or self.organisations or self.threads)
+
+
+@dataclass
+class SubregionGroup:
+    code: str
+    name: str
+    countries: list[tuple[Country, CountryActivity]] = field(default_factory=list)
+
+
+@dataclass
+class RegionGroup:
+    code: str
+    name: str
+    subregions: list[SubregionGroup] = field(default_factory=list)
+
+    @property
+    def country_count(self) -> int:
+        return sum(len(sub.countries) for sub in self.subregions)
+
+
+def _counts_by_country(column) -> dict[str, int]:
+    rows = db.session.execute(select(column, func.count()).where(column.is_not(None)).group_by(column))
+    return {code: count for code, count in rows}
+
+
+def country_activity() -> dict[str, CountryActivity]:
+    """Contacts, organisations and threads per country: three grouped queries, whatever the size."""
+    contacts = _counts_by_country(Contact.country_code)
+    organisations = _counts_by_country(Organisation.country_code)
+    threads = _counts_by_country(thread_countries.c.country_code)
+    return {
+        code: CountryActivity(contacts.get(code, 0), organisations.get(code, 0), threads.get(code, 0))
+        for code in contacts.keys() | organisations.keys() | threads.keys()
+    }
+
+
+def is_region_code(code: str) -> bool:
+    return any(code == value for value, _label in region_filter_options())
+
+
+def countries_by_region(region_code: str | None = None, with_activity: bool = False) -> list[RegionGroup]:
+    """Countries grouped by M49 region and sub-region, each with its activity counts.
+
+    `region_code` may name a region or a sub-region; countries without a region
+    (Antarctica) come last under an empty code.
+    """
+    stmt = select(Country).order_by(Country.region, Country.subregion, Country.name)
+    if region_code:
+        stmt = stmt.where((Country.region_code == region_code) | (Country.subregion_code == region_code))
+    activity = country_activity()
+    groups: dict[str, RegionGroup] = {}
+    for country in db.session.scalars(stmt):
+        counts = activity.get(country.alpha2, CountryActivity())
+        if with_activity and not counts.any:
+            continue
+        region = groups.setdefault(
+            country.region_code or "", RegionGroup(country.region_code or "", country.region or "")
+        )
+        if not region.subregions or region.subregions[-1].code != (country.subregion_code or ""):
+            region.subregions.append(SubregionGroup(country.subregion_code or "", country.subregion or ""))
+        region.subregions[-1].countries.append((country, counts))
+    return sorted(groups.values(), key=lambda group: (group.code == "", group.name))
+
+
+def country_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Country)) or 0
+
+
+@dataclass
+class CountryPage:
+    """What one country's page lists, each list capped at `limit` with its full total."""
+
+    contacts: list[Contact]
+    organisations: list[Organisation]
+    threads: list[Thread]
+    inquiries: list[Inquiry]
+    totals: dict[str, int]
+    limit: int
+
+
+def _capped(stmt, limit: int) -> tuple[list, int]:
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    return list(db.session.scalars(stmt.limit(limit))), total
+
+
+def country_page(country: Country, limit: int = 50) -> CountryPage:
+    """The contacts, organisations, threads and inquiries of one country (no query per row)."""
+    code = country.alpha2
+    contacts, n_contacts = _capped(
+        select(Contact).where(Contact.country_code == code).order_by(Contact.full_name, Contact.id), limit
+    )
+    organisations, n_organisations = _capped(
+        select(Organisation)
+        .where(Organisation.country_code == code)
+        .order_by(Organisation.name, Organisation.id),
+        limit,
+    )
+    threads, n_threads = _capped(
+        select(Thread)
+        .join(thread_countries, thread_countries.c.thread_id == Thread.id)
+        .where(thread_countries.c.country_code == code)
+        .options(selectinload(Thread.owner))
+        .order_by(Thread.opened_on.desc(), Thread.id.desc()),
+        limit,
+    )
+    inquiries, n_inquiries = _capped(
+        select(Inquiry)
+        .where(Inquiry.country_code == code)
+        .options(selectinload(Inquiry.event))
+        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc()),
+        limit,
+    )
+    totals = {
+        "contacts": n_contacts,
+        "organisations": n_organisations,
+        "threads": n_threads,
+        "inquiries": n_inquiries,
+    }
+    return CountryPage(contacts, organisations, threads, inquiries, totals, limit)

@@ -1,0 +1,39 @@
+"""Forms for accounts and reference data (admins only)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length
+
+from crm.admin.services import TAG_NAME_MAX, TOPIC_NAME_MAX
+from crm.models.enums import Role
+
+
+def strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class CreateUserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)], filters=[strip])
+    name = StringField(
+        _l("Name"), validators=[Length(max=200)], filters=[strip], description=_l("As colleagues know them.")
+    )
+    role = SelectField(_l("Role"), choices=Role.choices(), default=Role.STAFF.value)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=Role.choices())
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class TopicForm(FlaskForm):
+    name = StringField(_l("Topic"), validators=[DataRequired(), Length(max=TOPIC_NAME_MAX)], filters=[strip])
+
+
+class TagForm(FlaskForm):
+    name = StringField(_l("Tag"), validators=[DataRequired(), Length(max=TAG_NAME_MAX)], filters=[strip])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -82,7 +80,7 @@ def _render_detail(contact: Contact, add_form=None):
         contact=contact,
         add_form=add_form or (affiliation_form() if can_edit(current_user) else None),
         timeline_limit=services.TIMELINE_LIMIT,
-        **asdict(services.contact_detail(contact)),
+        **vars(services.contact_detail(contact)),  # shallow: asdict() would deep-copy ORM objects
     )
 
 

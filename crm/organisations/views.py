@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -69,7 +67,7 @@ def detail(organisation_id: int):
         organisation=organisation,
         website_link=services.website_link(organisation),
         linked_limit=services.LINKED_LIMIT,
-        **asdict(services.organisation_detail(organisation)),
+        **vars(services.organisation_detail(organisation)),  # shallow, unlike asdict()
     )
 
 

@@ -121,6 +121,7 @@ def test_list_query_count_does_not_grow_with_contacts(
         contact = make_contact(full_name=f"Contact {n}", email=f"c{n}@example.org")
         add_affiliation(contact, organisation, "", actor=staff)
         db.session.flush()
+        db.session.expire_all()  # the test shares one session with the app: start each page cold
 
     login(staff)
     for n in range(3):
@@ -392,3 +393,39 @@ def test_removing_another_contacts_affiliation_is_404(
     login(staff)
     assert client.post(f"/contacts/{other.id}/affiliations/{affiliation.id}/delete").status_code == 404
     assert db.session.get(Affiliation, affiliation.id) is not None
+
+
+def test_staff_pages_never_load_sensitive_columns(client, db, staff, login, make_contact, count_statements):
+    contact = make_contact(lived_experience=True, sensitive_notes="Undocumented since birth")
+    db.session.flush()
+    db.session.expire_all()
+    login(staff)
+    for url in (f"/contacts/{contact.id}", f"/contacts/{contact.id}/edit"):
+        with count_statements() as statements:
+            assert client.get(url).status_code == 200
+        assert not [s for s in statements if "sensitive_notes" in s], url
+
+
+def test_detail_query_count_does_not_grow_with_links(
+    client, db, staff, login, make_contact, make_organisation, make_thread, count_statements
+):
+    from crm.threads.services import add_interaction
+
+    contact = make_contact()
+
+    def add(n):
+        add_affiliation(contact, make_organisation(name=f"Organisation {n}"), "", actor=staff)
+        thread = make_thread(title=f"Thread {n}", contacts=[contact])
+        add_interaction(thread, InteractionKind.NOTE, f"Note {n}", actor=staff)
+        db.session.flush()
+        db.session.expire_all()  # the test shares one session with the app: start each page cold
+
+    login(staff)
+    add(0)
+    with count_statements() as few:
+        assert client.get(f"/contacts/{contact.id}").status_code == 200
+    for n in range(1, 8):
+        add(n)
+    with count_statements() as many:
+        assert client.get(f"/contacts/{contact.id}").status_code == 200
+    assert len(many) == len(few), many

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from crm.countries.services import region_filter_options
 from crm.forms import (
-    NO_CHOICE_LABEL,
+    BLANK,
     OptionalSelectField,
     country_field_choices,
     optional_int,
@@ -94,7 +94,7 @@ def contact_form(
     if may_set_owner:
         form.owner_id.choices = user_choices()
     if creating:
-        form.organisation.choices = [("", NO_CHOICE_LABEL), *organisation_choices()]
+        form.organisation.choices = [BLANK, *organisation_choices()]
     form.country_code.choices = country_field_choices()
     form.stakeholder_type.choices = StakeholderType.choices()
     form.tags.choices = tag_choices()
@@ -116,7 +116,7 @@ class AffiliationForm(FlaskForm):
 
 def affiliation_form() -> AffiliationForm:
     form = AffiliationForm()
-    form.organisation.choices = [("", NO_CHOICE_LABEL), *organisation_choices()]
+    form.organisation.choices = [("", _l("Choose an organisation…")), *organisation_choices()]
     return form
 
 

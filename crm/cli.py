@@ -16,7 +16,9 @@ countries_cli = AppGroup("countries", help="Reference data for countries.")
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.STAFF.value, show_default=True)
+@click.option(
+    "--role", type=click.Choice([r.value for r in Role]), default=Role.STAFF.value, show_default=True
+)
 @click.option("--name", default="", help="Display name (defaults to the part of the e-mail before @).")
 def create_user_command(email: str, role: str, name: str) -> None:
     """Create an account and print its one-time password."""
@@ -44,8 +46,12 @@ def load_countries_command() -> None:
 
 
 @seed_cli.command("demo")
-@click.option("--password-file", type=click.Path(dir_okay=False), default=None,
-              help="Also write the sign-in details to this file.")
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the sign-in details to this file.",
+)
 def seed_demo_command(password_file: str | None) -> None:
     """Load a realistic post-webinar month (idempotent: does nothing if demo data exists)."""
     from crm.seed.demo import load_demo

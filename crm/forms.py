@@ -41,9 +41,7 @@ def user_choices(blank: bool = True) -> list[tuple[str, str]]:
     from crm.models.enums import Role
 
     rows = db.session.execute(
-        select(User.id, User.name)
-        .where(User.active.is_(True), User.role != Role.VIEWER)
-        .order_by(User.name)
+        select(User.id, User.name).where(User.active.is_(True), User.role != Role.VIEWER).order_by(User.name)
     )
     choices = [(str(uid), name) for uid, name in rows]
     return [BLANK, *choices] if blank else choices
@@ -62,7 +60,9 @@ def country_field_choices(blank: bool = True) -> list[tuple[str, str]]:
 
 
 def topic_choices() -> list[tuple[int, str]]:
-    return [(tid, name) for tid, name in db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name))]
+    return [
+        (tid, name) for tid, name in db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name))
+    ]
 
 
 def tag_choices() -> list[tuple[int, str]]:

@@ -73,9 +73,7 @@ def main(argv: list[str]) -> int:
                 duplicates.append(f"{alpha2} ({raw['alpha3']})")
                 continue
             if getattr(country, "numeric", raw["m49"]) != raw["m49"]:
-                numeric_mismatch.append(
-                    f"{alpha2}: m49 {raw['m49']} vs ISO numeric {country.numeric}"
-                )
+                numeric_mismatch.append(f"{alpha2}: m49 {raw['m49']} vs ISO numeric {country.numeric}")
             rows[alpha2] = {"alpha2": alpha2, **{f: raw[f] for f in FIELDS[1:]}}
 
     if unknown:
@@ -92,10 +90,7 @@ def main(argv: list[str]) -> int:
     if missing:
         fail(
             "pycountry countries missing from the M49 table",
-            [
-                f"{code} {pycountry.countries.get(alpha_2=code).name}"
-                for code in missing
-            ],
+            [f"{code} {pycountry.countries.get(alpha_2=code).name}" for code in missing],
         )
 
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,10 +106,7 @@ def main(argv: list[str]) -> int:
     print(f"  pycountry countries: {len(pycountry.countries)}, all present")
     print(f"  added by hand (not in M49): {', '.join(added) or 'none'}")
     print(f"  without region: {', '.join(no_region) or 'none'}")
-    print(
-        f"  with intermediate region: "
-        f"{sum(1 for r in rows.values() if r['intermediate_code'])}"
-    )
+    print(f"  with intermediate region: {sum(1 for r in rows.values() if r['intermediate_code'])}")
     if extra:
         print(f"  not in pycountry: {', '.join(extra)}")
     for line in numeric_mismatch:

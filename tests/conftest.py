@@ -165,8 +165,14 @@ def make_inquiry(db, staff):
     def factory(sender_name="Айгерим Нургалиева", sender_email="Aigerim@Example.kz", **data):
         actor = data.pop("actor", staff)
         topics = data.pop("topics", None)
-        fields = {"sender_name": sender_name, "sender_email": sender_email, "sender_country": "Kazakhstan",
-                  "sender_organisation": "Stateless Rights Centre", "message": "How can we cooperate?", **data}
+        fields = {
+            "sender_name": sender_name,
+            "sender_email": sender_email,
+            "sender_country": "Kazakhstan",
+            "sender_organisation": "Stateless Rights Centre",
+            "message": "How can we cooperate?",
+            **data,
+        }
         return log_inquiry(fields, actor=actor, topics=topics)
 
     return factory

@@ -20,15 +20,19 @@ def my_follow_ups(user: User, *, today: date | None = None) -> dict[str, list[Th
     today = today or date.today()
     base = (
         select(Thread)
-        .where(Thread.owner_id == user.id, Thread.stage.not_in(CLOSED_STAGES), Thread.next_action_due.is_not(None))
+        .where(
+            Thread.owner_id == user.id,
+            Thread.stage.not_in(CLOSED_STAGES),
+            Thread.next_action_due.is_not(None),
+        )
         .options(selectinload(Thread.organisations))
         .order_by(Thread.next_action_due, Thread.id)
     )
     overdue = db.session.scalars(base.where(Thread.next_action_due < today).limit(HOME_LIMIT))
     due_soon = db.session.scalars(
-        base.where(Thread.next_action_due >= today, Thread.next_action_due <= today + timedelta(days=7)).limit(
-            HOME_LIMIT
-        )
+        base.where(
+            Thread.next_action_due >= today, Thread.next_action_due <= today + timedelta(days=7)
+        ).limit(HOME_LIMIT)
     )
     return {"overdue": list(overdue), "due_soon": list(due_soon)}
 

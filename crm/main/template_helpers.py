@@ -65,7 +65,9 @@ def duration(value: timedelta | None) -> str:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(url_with=url_with, sort_url=sort_url, today=date.today, **TEMPLATE_PREDICATES)
+    app.jinja_env.globals.update(
+        url_with=url_with, sort_url=sort_url, today=date.today, **TEMPLATE_PREDICATES
+    )
     app.jinja_env.filters.update(
         date=lambda v: format_date(v, "medium") if v else "",
         datetime=lambda v: format_datetime(as_utc(v), "medium") if v else "",

@@ -50,9 +50,7 @@ class Inquiry(TimestampMixin, db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
-    )
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     converted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     event: Mapped[Event | None] = relationship(back_populates="inquiries")

@@ -28,9 +28,7 @@ class Organisation(TimestampMixin, db.Model):
     kind: Mapped[OrganisationKind] = mapped_column(
         enum_column(OrganisationKind), default=OrganisationKind.NGO, index=True
     )
-    country_code: Mapped[str | None] = mapped_column(
-        ForeignKey("countries.alpha2"), index=True
-    )
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.alpha2"), index=True)
     website: Mapped[str] = mapped_column(String(500), default="")
     membership_status: Mapped[MembershipStatus] = mapped_column(
         enum_column(MembershipStatus), default=MembershipStatus.NONE, index=True

@@ -27,13 +27,24 @@ def test_every_page_but_login_and_health_needs_sign_in(app, client):
 def test_login_redirects_to_the_page_asked_for(client, staff):
     response = client.get("/contacts?country=KZ")
     assert response.headers["Location"] == "/login?next=%2Fcontacts%3Fcountry%3DKZ"
-    response = client.post("/login", data={"email": staff.email, "password": PASSWORD,
-                                           "next": "/contacts?country=KZ"})
+    response = client.post(
+        "/login", data={"email": staff.email, "password": PASSWORD, "next": "/contacts?country=KZ"}
+    )
     assert response.headers["Location"] == "/contacts?country=KZ"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example", "/\\evil.example",
-                                    "javascript:alert(1)", "http:/evil.example", " //evil.example", ""])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        " //evil.example",
+        "",
+    ],
+)
 def test_next_never_leaves_the_site(app, target):
     with app.test_request_context():
         assert safe_next(target) == "/"
@@ -66,14 +77,23 @@ def test_one_time_password_must_be_changed_first(db, client, admin):
     response = client.post("/login", data={"email": "new.person@example.org", "password": one_time})
     assert response.headers["Location"] == "/account/password"
     assert client.get("/inquiries").headers["Location"] == "/account/password"
-    bad = client.post("/account/password", data={"current_password": one_time, "new_password": "short",
-                                                 "confirm": "short"})
+    bad = client.post(
+        "/account/password", data={"current_password": one_time, "new_password": "short", "confirm": "short"}
+    )
     assert 'id="new_password-error"' in bad.get_data(as_text=True)
-    wrong = client.post("/account/password", data={"current_password": "nope-nope", "new_password": "a long new pass",
-                                                   "confirm": "a long new pass"})
+    wrong = client.post(
+        "/account/password",
+        data={
+            "current_password": "nope-nope",
+            "new_password": "a long new pass",
+            "confirm": "a long new pass",
+        },
+    )
     assert 'id="current_password-error"' in wrong.get_data(as_text=True)
-    ok = client.post("/account/password", data={"current_password": one_time, "new_password": "a long new pass",
-                                                "confirm": "a long new pass"})
+    ok = client.post(
+        "/account/password",
+        data={"current_password": one_time, "new_password": "a long new pass", "confirm": "a long new pass"},
+    )
     assert ok.status_code == 302 and not user.must_change_password
     assert client.get("/inquiries").status_code == 200
 
@@ -83,8 +103,14 @@ def test_password_change_ends_other_sessions(app, db, staff):
     for c in (first, second):
         c.post("/login", data={"email": staff.email, "password": PASSWORD})
         assert c.get("/").status_code == 200
-    first.post("/account/password", data={"current_password": PASSWORD, "new_password": "another passphrase",
-                                          "confirm": "another passphrase"})
+    first.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "another passphrase",
+            "confirm": "another passphrase",
+        },
+    )
     assert first.get("/").status_code == 200  # the session that changed it goes on
     assert second.get("/").status_code == 302  # the copied one is over
 

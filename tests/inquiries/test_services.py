@@ -18,7 +18,11 @@ def count(db, model):
 
 def test_log_keeps_details_as_given_and_resolves_the_country(db, staff):
     inquiry = services.log_inquiry(
-        {"sender_name": "  Бакыт Осмонов ", "sender_email": "B.Osmonov@Mail.KG", "sender_country": "Кыргызстан"},
+        {
+            "sender_name": "  Бакыт Осмонов ",
+            "sender_email": "B.Osmonov@Mail.KG",
+            "sender_country": "Кыргызстан",
+        },
         actor=staff,
     )
     assert inquiry.sender_name == "Бакыт Осмонов"
@@ -30,8 +34,15 @@ def test_log_keeps_details_as_given_and_resolves_the_country(db, staff):
 
 @pytest.mark.parametrize(
     "given, code",
-    [("Kyrgyz Republic", "KG"), ("kazakhstan", "KZ"), ("Казахстан", "KZ"), ("TH", "TH"), ("Philippines", "PH"),
-     ("Atlantis", None), ("", None)],
+    [
+        ("Kyrgyz Republic", "KG"),
+        ("kazakhstan", "KZ"),
+        ("Казахстан", "KZ"),
+        ("TH", "TH"),
+        ("Philippines", "PH"),
+        ("Atlantis", None),
+        ("", None),
+    ],
 )
 def test_country_as_typed_is_resolved(db, staff, given, code):
     inquiry = services.log_inquiry({"sender_name": "X", "sender_country": given}, actor=staff)
@@ -62,7 +73,9 @@ def test_triage_finds_the_same_email_whatever_the_case(db, make_inquiry, make_co
 
 def test_triage_finds_the_same_name_across_scripts(db, make_inquiry, make_contact):
     latin = make_contact(full_name="Aigerim Nurgalieva", email="a.n@ngo.example")
-    found = services.triage(make_inquiry(sender_name="Айгерим Нургалиева", sender_email="personal@mail.example"))
+    found = services.triage(
+        make_inquiry(sender_name="Айгерим Нургалиева", sender_email="personal@mail.example")
+    )
     assert [(c.id, reasons) for c, reasons in found.contacts] == [(latin.id, ["same name"])]
 
 
@@ -97,12 +110,18 @@ def test_convert_creates_contact_organisation_and_thread_in_one_step(db, staff, 
     assert "convert" in actions
 
 
-def test_convert_to_an_existing_contact_makes_no_new_person(db, staff, make_inquiry, make_contact, make_organisation):
+def test_convert_to_an_existing_contact_makes_no_new_person(
+    db, staff, make_inquiry, make_contact, make_organisation
+):
     contact = make_contact(email="aigerim@example.kz")
     org = make_organisation()
     before = count(db, Contact)
     result = services.convert_inquiry(
-        make_inquiry(), actor=staff, contact=contact, organisation=org, thread_kind=ThreadKind.MATERIAL_EXCHANGE
+        make_inquiry(),
+        actor=staff,
+        contact=contact,
+        organisation=org,
+        thread_kind=ThreadKind.MATERIAL_EXCHANGE,
     )
     assert result.contact is contact
     assert count(db, Contact) == before
@@ -142,17 +161,37 @@ def test_first_real_interaction_records_the_first_response_time(db, staff, make_
     received = utcnow() - timedelta(days=3)
     inquiry = make_inquiry(received_at=received)
     thread = services.convert_inquiry(inquiry, actor=staff, thread_kind=ThreadKind.CONSULTATION).thread
-    add_interaction(thread, InteractionKind.NOTE, "Internal: check the draft law first", actor=staff,
-                    occurred_at=received + timedelta(hours=2))
+    add_interaction(
+        thread,
+        InteractionKind.NOTE,
+        "Internal: check the draft law first",
+        actor=staff,
+        occurred_at=received + timedelta(hours=2),
+    )
     assert inquiry.first_response_at is None  # a note is not an answer
-    add_interaction(thread, InteractionKind.EMAIL, "Replied with the analysis", actor=staff,
-                    occurred_at=received + timedelta(days=2))
+    add_interaction(
+        thread,
+        InteractionKind.EMAIL,
+        "Replied with the analysis",
+        actor=staff,
+        occurred_at=received + timedelta(days=2),
+    )
     assert inquiry.first_response_time == timedelta(days=2)
-    add_interaction(thread, InteractionKind.CALL, "Follow-up call", actor=staff,
-                    occurred_at=received + timedelta(days=2, hours=5))
+    add_interaction(
+        thread,
+        InteractionKind.CALL,
+        "Follow-up call",
+        actor=staff,
+        occurred_at=received + timedelta(days=2, hours=5),
+    )
     assert inquiry.first_response_time == timedelta(days=2)  # later interactions don't move it
-    add_interaction(thread, InteractionKind.CALL, "Back-dated: we had called the same day", actor=staff,
-                    occurred_at=received + timedelta(hours=6))
+    add_interaction(
+        thread,
+        InteractionKind.CALL,
+        "Back-dated: we had called the same day",
+        actor=staff,
+        occurred_at=received + timedelta(hours=6),
+    )
     assert inquiry.first_response_time == timedelta(hours=6)  # an earlier answer logged late wins
     assert as_utc(thread.last_interaction_at) == received + timedelta(days=2, hours=5)
 
@@ -162,10 +201,14 @@ def test_an_interaction_cannot_predate_the_inquiry_or_be_in_the_future(db, staff
     inquiry = make_inquiry(received_at=received)
     thread = services.convert_inquiry(inquiry, actor=staff, thread_kind=ThreadKind.CONSULTATION).thread
     with pytest.raises(ThreadError) as err:
-        add_interaction(thread, InteractionKind.EMAIL, "x", actor=staff, occurred_at=received - timedelta(hours=1))
+        add_interaction(
+            thread, InteractionKind.EMAIL, "x", actor=staff, occurred_at=received - timedelta(hours=1)
+        )
     assert err.value.field == "occurred_at"
     with pytest.raises(ThreadError):
-        add_interaction(thread, InteractionKind.EMAIL, "x", actor=staff, occurred_at=utcnow() + timedelta(days=1))
+        add_interaction(
+            thread, InteractionKind.EMAIL, "x", actor=staff, occurred_at=utcnow() + timedelta(days=1)
+        )
     assert inquiry.first_response_at is None
 
 
@@ -176,7 +219,9 @@ def test_mark_responded_outside_a_thread(db, staff, make_inquiry):
     assert inquiry.status == InquiryStatus.RESPONDED
     assert inquiry.first_response_time == timedelta(hours=4)
     with pytest.raises(services.InquiryError):
-        services.mark_responded(make_inquiry(received_at=received), received - timedelta(hours=1), actor=staff)
+        services.mark_responded(
+            make_inquiry(received_at=received), received - timedelta(hours=1), actor=staff
+        )
 
 
 def test_assignment_moves_status_between_new_and_assigned(db, staff, make_inquiry):

@@ -46,7 +46,8 @@ def test_log_and_add_another_returns_to_an_empty_form_for_the_same_event(client,
     event = make_event()
     login(staff)
     response = client.post(
-        "/inquiries/new", data={"event_id": str(event.id), "channel": "email", "sender_name": "A", "then": "another"}
+        "/inquiries/new",
+        data={"event_id": str(event.id), "channel": "email", "sender_name": "A", "then": "another"},
     )
     assert response.headers["Location"] == f"/inquiries/new?event={event.id}"
 
@@ -69,7 +70,9 @@ def test_a_wrong_form_shows_errors_next_to_fields_keeps_input_and_saves_nothing(
 def test_a_future_date_is_refused_next_to_the_field(db, client, staff, login):
     login(staff)
     future = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = client.post("/inquiries/new", data={"channel": "email", "sender_name": "A", "received_at": future})
+    response = client.post(
+        "/inquiries/new", data={"channel": "email", "sender_name": "A", "received_at": future}
+    )
     assert 'id="received_at-error"' in response.get_data(as_text=True)
     assert count(db, Inquiry) == 0
 
@@ -92,8 +95,9 @@ def test_missing_inquiry_is_a_404_page(client, staff, login):
     assert response.status_code == 404 and "Not found" in response.get_data(as_text=True)
 
 
-def test_detail_shows_likely_contacts_and_organisations(client, staff, login, make_inquiry, make_contact,
-                                                         make_organisation):
+def test_detail_shows_likely_contacts_and_organisations(
+    client, staff, login, make_inquiry, make_contact, make_organisation
+):
     make_contact(full_name="Aigerim Nurgaliyeva", email="aigerim@example.kz")
     make_organisation(name="Stateless Rights Centre")
     inquiry = make_inquiry(sender_name="Айгерим Нургалиева", sender_email="AIGERIM@example.kz")
@@ -108,17 +112,24 @@ def test_convert_in_one_step_then_never_twice(db, client, staff, login, make_inq
     login(staff)
     response = client.post(
         f"/inquiries/{inquiry.id}/convert",
-        data={"contact": "new", "organisation": "new", "new_organisation_name": "Право на гражданство",
-              "thread_kind": "joint_initiative", "thread_title": ""},
+        data={
+            "contact": "new",
+            "organisation": "new",
+            "new_organisation_name": "Право на гражданство",
+            "thread_kind": "joint_initiative",
+            "thread_title": "",
+        },
     )
     thread = db.session.scalar(select(Thread))
     assert response.status_code == 302 and response.headers["Location"] == f"/threads/{thread.id}"
     assert thread.kind == ThreadKind.JOINT_INITIATIVE
     assert inquiry.status == InquiryStatus.CONVERTED
     contacts = count(db, Contact)
-    again = client.post(f"/inquiries/{inquiry.id}/convert", data={"contact": "new", "organisation": "none",
-                                                                  "thread_kind": "consultation"},
-                        follow_redirects=True)
+    again = client.post(
+        f"/inquiries/{inquiry.id}/convert",
+        data={"contact": "new", "organisation": "none", "thread_kind": "consultation"},
+        follow_redirects=True,
+    )
     assert "already been converted" in again.get_data(as_text=True)
     assert count(db, Contact) == contacts and count(db, Thread) == 1
 
@@ -127,8 +138,10 @@ def test_convert_to_a_suggested_existing_contact(db, client, staff, login, make_
     contact = make_contact(email="aigerim@example.kz")
     inquiry = make_inquiry(sender_email="Aigerim@Example.kz")
     login(staff)
-    response = client.post(f"/inquiries/{inquiry.id}/convert",
-                           data={"contact": str(contact.id), "organisation": "none", "thread_kind": ""})
+    response = client.post(
+        f"/inquiries/{inquiry.id}/convert",
+        data={"contact": str(contact.id), "organisation": "none", "thread_kind": ""},
+    )
     assert response.headers["Location"] == f"/contacts/{contact.id}"
     assert inquiry.contact == contact and count(db, Contact) == 1
 
@@ -136,19 +149,25 @@ def test_convert_to_a_suggested_existing_contact(db, client, staff, login, make_
 def test_convert_refuses_an_unknown_contact_id(db, client, staff, login, make_inquiry):
     inquiry = make_inquiry()
     login(staff)
-    response = client.post(f"/inquiries/{inquiry.id}/convert",
-                           data={"contact": "987654", "organisation": "none", "thread_kind": ""})
+    response = client.post(
+        f"/inquiries/{inquiry.id}/convert",
+        data={"contact": "987654", "organisation": "none", "thread_kind": ""},
+    )
     assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
     assert inquiry.status == InquiryStatus.NEW and count(db, Contact) == 0
 
 
-def test_staff_takes_an_inquiry_but_cannot_give_others_work_away(db, client, staff, make_user, login,
-                                                                  make_inquiry):
+def test_staff_takes_an_inquiry_but_cannot_give_others_work_away(
+    db, client, staff, make_user, login, make_inquiry
+):
     colleague = make_user()
     mine = make_inquiry()
     theirs = make_inquiry(assignee_id=colleague.id)
     login(staff)
-    assert client.post(f"/inquiries/{mine.id}/assign", data={"assign-assignee_id": str(staff.id)}).status_code == 302
+    assert (
+        client.post(f"/inquiries/{mine.id}/assign", data={"assign-assignee_id": str(staff.id)}).status_code
+        == 302
+    )
     assert mine.assignee == staff and mine.status == InquiryStatus.ASSIGNED
     response = client.post(f"/inquiries/{theirs.id}/assign", data={"assign-assignee_id": str(staff.id)})
     assert response.status_code == 403 and theirs.assignee == colleague
@@ -196,7 +215,7 @@ def test_list_filters_sorting_and_pagination(client, staff, login, make_inquiry,
 
 
 def test_names_with_html_are_shown_as_text(client, staff, login, make_inquiry):
-    inquiry = make_inquiry(sender_name='<script>alert(1)</script>', message='"><img src=x onerror=alert(1)>')
+    inquiry = make_inquiry(sender_name="<script>alert(1)</script>", message='"><img src=x onerror=alert(1)>')
     login(staff)
     for url in ("/inquiries", f"/inquiries/{inquiry.id}"):
         page = client.get(url).get_data(as_text=True)

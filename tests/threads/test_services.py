@@ -29,7 +29,9 @@ def test_closing_and_reopening(db, staff, make_thread):
     services.change_stage(thread, ThreadStage.ACTIVE, actor=staff)
     assert thread.stage == ThreadStage.ACTIVE and not thread.is_closed
     services.change_stage(thread, ThreadStage.COMPLETED, actor=staff, outcome="Joint report published")
-    assert thread.is_closed and thread.closed_on == date.today() and thread.outcome == "Joint report published"
+    assert (
+        thread.is_closed and thread.closed_on == date.today() and thread.outcome == "Joint report published"
+    )
     services.change_stage(thread, ThreadStage.REPORTING, actor=staff)
     assert thread.closed_on is None
 
@@ -45,10 +47,18 @@ def test_next_action_needs_words_not_only_a_date(db, staff, make_thread):
 
 def test_an_interaction_replaces_the_next_action_it_settles(db, staff, make_thread):
     thread = make_thread(next_action="Call back", next_action_due=date.today() - timedelta(days=2))
-    services.add_interaction(thread, InteractionKind.CALL, "Called, agreed to meet", actor=staff,
-                             next_action="Meet in Almaty", next_action_due=date.today() + timedelta(days=10))
+    services.add_interaction(
+        thread,
+        InteractionKind.CALL,
+        "Called, agreed to meet",
+        actor=staff,
+        next_action="Meet in Almaty",
+        next_action_due=date.today() + timedelta(days=10),
+    )
     assert thread.next_action == "Meet in Almaty"
-    services.add_interaction(thread, InteractionKind.MEETING, "Met; nothing pending", actor=staff, next_action="")
+    services.add_interaction(
+        thread, InteractionKind.MEETING, "Met; nothing pending", actor=staff, next_action=""
+    )
     assert thread.next_action == "" and thread.next_action_due is None
     services.add_interaction(thread, InteractionKind.NOTE, "Note only", actor=staff)
     assert len(thread.interactions) == 3
@@ -72,7 +82,9 @@ def test_list_query_filters(db, staff, make_thread, make_user):
     other = make_user()
     kz = db.session.get(Country, "KZ")
     th = db.session.get(Country, "TH")
-    a = make_thread(title="A", countries=[kz], next_action="x", next_action_due=date.today() - timedelta(days=1))
+    a = make_thread(
+        title="A", countries=[kz], next_action="x", next_action_due=date.today() - timedelta(days=1)
+    )
     b = make_thread(kind=ThreadKind.MATERIAL_EXCHANGE, title="B", countries=[th], owner=other)
     found = lambda **f: set(db.session.scalars(services.thread_list_query(f)))  # noqa: E731
     assert found(kind="consultation") == {a}

@@ -11,9 +11,15 @@ def test_record_an_interaction_with_a_next_action(client, staff, login, make_thr
     thread = make_thread()
     login(staff)
     due = (date.today() + timedelta(days=5)).isoformat()
-    response = client.post(f"/threads/{thread.id}/interactions",
-                           data={"kind": "call", "summary": "Спокойный разговор о проекте закона",
-                                 "next_action": "Send comments on the draft", "next_action_due": due})
+    response = client.post(
+        f"/threads/{thread.id}/interactions",
+        data={
+            "kind": "call",
+            "summary": "Спокойный разговор о проекте закона",
+            "next_action": "Send comments on the draft",
+            "next_action_due": due,
+        },
+    )
     assert response.status_code == 302
     page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
     assert "Спокойный разговор о проекте закона" in page and "Send comments on the draft" in page
@@ -44,7 +50,9 @@ def test_only_coordinators_reassign(client, staff, coordinator, login, make_thre
     other = make_user()
     login(staff)
     assert "Reassign" not in client.get(f"/threads/{thread.id}").get_data(as_text=True)
-    assert client.post(f"/threads/{thread.id}/owner", data={"owner-owner_id": str(other.id)}).status_code == 403
+    assert (
+        client.post(f"/threads/{thread.id}/owner", data={"owner-owner_id": str(other.id)}).status_code == 403
+    )
     assert thread.owner == staff
     client.post("/logout")
     login(coordinator)
@@ -57,18 +65,24 @@ def test_viewer_sees_no_forms_and_cannot_post(client, viewer, login, make_thread
     login(viewer)
     page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
     assert "Record an interaction" not in page and "Change stage" not in page
-    assert client.post(f"/threads/{thread.id}/interactions", data={"kind": "call", "summary": "x"}).status_code == 403
+    assert (
+        client.post(f"/threads/{thread.id}/interactions", data={"kind": "call", "summary": "x"}).status_code
+        == 403
+    )
     assert thread.interactions == []
 
 
 def test_open_a_thread_with_a_contact(db, client, staff, login, make_contact):
     contact = make_contact()
     login(staff)
-    response = client.post(f"/threads/new?contact={contact.id}",
-                           data={"kind": "consultation", "title": "Advice on documentation"})
+    response = client.post(
+        f"/threads/new?contact={contact.id}",
+        data={"kind": "consultation", "title": "Advice on documentation"},
+    )
     assert response.status_code == 302
-    from crm.models import Thread
     from sqlalchemy import select
+
+    from crm.models import Thread
 
     thread = db.session.scalar(select(Thread).where(Thread.title == "Advice on documentation"))
     assert thread.contacts == [contact] and [c.alpha2 for c in thread.countries] == ["KZ"]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, request
+from flask import current_app, g, request
 from sqlalchemy import Select
 
 
@@ -29,6 +29,7 @@ def read_params(filter_names: tuple[str, ...], sorts: Mapping[str, Any], default
     args = request.args
     page_raw = args.get("page", "1")
     page = int(page_raw) if page_raw.isdigit() and 0 < int(page_raw) < 1_000_000 else 1
+    g.list_default_sort = default_sort  # so column headers know which way the page is sorted
     sort_raw = args.get("sort", default_sort)
     descending = sort_raw.startswith("-")
     sort = sort_raw.lstrip("-")

@@ -95,12 +95,15 @@ def update_contact(
         allowed.update(SENSITIVE)
     if may_set_owner:
         allowed.add("owner_id")
-    changes = apply_changes(contact, {k: v for k, v in data.items() if k in allowed})
+    fields = {k: v for k, v in data.items() if k in allowed}
+    if "full_name" in fields:
+        fields["full_name"] = (fields["full_name"] or "").strip()
+        if not fields["full_name"]:
+            raise ContactError(_("A contact needs a name."), "full_name")
+    changes = apply_changes(contact, fields)
     if tags is not None and {t.id for t in tags} != {t.id for t in contact.tags}:
         changes["tags"] = [[t.name for t in contact.tags], [t.name for t in tags]]
         contact.tags = tags
-    if "full_name" in changes and not contact.full_name.strip():
-        raise ContactError(_("A contact needs a name."), "full_name")
     _sync_derived(contact)
     if changes:
         logged = {k: (v if k not in SENSITIVE else ["…", "…"]) for k, v in changes.items()}
@@ -113,7 +116,7 @@ def add_affiliation(
 ) -> Affiliation:
     """Link a contact to an organisation (once per organisation while current)."""
     for existing in contact.affiliations:
-        if existing.organisation_id == organisation.id and existing.end_on is None:
+        if existing.organisation_id == organisation.id and existing.is_current:
             raise ContactError(
                 _("This contact is already affiliated with that organisation."), "organisation"
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 
@@ -26,9 +26,14 @@ def url_with(**changes: Any) -> str:
 
 def sort_url(key: str) -> str:
     """Link for a sortable column header: toggles direction when already sorted by it."""
-    current = request.args.get("sort", "")
+    current = current_sort()
     new = f"-{key}" if current == key else key
     return url_with(sort=new, page=None)
+
+
+def current_sort() -> str:
+    """The sort the list page is showing: the one asked for, else the page's default."""
+    return request.args.get("sort") or g.get("list_default_sort", "")
 
 
 def due_label(due: date | None) -> str:
@@ -66,7 +71,11 @@ def duration(value: timedelta | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
-        url_with=url_with, sort_url=sort_url, today=date.today, **TEMPLATE_PREDICATES
+        url_with=url_with,
+        sort_url=sort_url,
+        current_sort=current_sort,
+        today=date.today,
+        **TEMPLATE_PREDICATES,
     )
     app.jinja_env.filters.update(
         date=lambda v: format_date(v, "medium") if v else "",

@@ -190,3 +190,31 @@ def test_detail_gathers_threads_inquiries_and_timeline(
     assert detail.inquiries == [inquiry]
     assert detail.threads == [thread]
     assert [i.id for i in detail.timeline] == [newer.id, older.id]
+
+
+def test_an_empty_name_is_refused_before_anything_changes(db, staff, make_contact):
+    from crm.contacts.services import ContactError, update_contact
+
+    contact = make_contact(full_name="Ольга Ким", email="olga@example.uz")
+    with pytest.raises(ContactError):
+        update_contact(
+            contact,
+            {"full_name": "  ", "email": "new@example.uz"},
+            actor=staff,
+            may_set_sensitive=False,
+            may_set_owner=False,
+        )
+    assert contact.full_name == "Ольга Ким" and contact.email == "olga@example.uz"
+
+
+def test_a_current_affiliation_with_a_future_end_date_cannot_be_added_twice(
+    db, staff, make_contact, make_organisation
+):
+    from datetime import date, timedelta
+
+    from crm.contacts.services import ContactError, add_affiliation
+
+    contact, org = make_contact(), make_organisation()
+    add_affiliation(contact, org, "Lawyer", actor=staff, end_on=date.today() + timedelta(days=90))
+    with pytest.raises(ContactError):
+        add_affiliation(contact, org, "Lawyer", actor=staff)

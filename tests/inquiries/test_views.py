@@ -221,3 +221,11 @@ def test_names_with_html_are_shown_as_text(client, staff, login, make_inquiry):
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
         assert "<img src=x" not in page
+
+
+def test_column_headers_know_the_default_sort(client, staff, login, make_inquiry):
+    make_inquiry()
+    login(staff)
+    page = client.get("/inquiries").get_data(as_text=True)
+    assert 'aria-sort="descending"' in page  # newest first by default
+    assert 'href="/inquiries?sort=received"' in page  # one click flips it

@@ -43,7 +43,7 @@ def record(
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )
     db.session.add(entry)
-    log.info(
+    log.debug(
         "audit: actor=%s action=%s %s=%s",
         actor.id if actor else None,
         action,

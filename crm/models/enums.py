@@ -60,13 +60,14 @@ class MembershipStatus(LabelledEnum):
 
 
 class StakeholderType(LabelledEnum):
+    # Lived experience of statelessness is special-category data: it is the sensitive
+    # Contact.lived_experience attribute, never a visible, exportable stakeholder type.
     NGO_STAFF = "ngo_staff"
     RESEARCHER = "researcher"
     ACTIVIST = "activist"
     UN_STAFF = "un_staff"
     GOVERNMENT = "government"
     LAWYER = "lawyer"
-    LIVED_EXPERIENCE = "lived_experience"
     JOURNALIST = "journalist"
     DONOR = "donor"
     OTHER = "other"
@@ -184,7 +185,6 @@ LABELS = {
     StakeholderType.UN_STAFF: _l("UN staff"),
     StakeholderType.GOVERNMENT: _l("Government official"),
     StakeholderType.LAWYER: _l("Lawyer"),
-    StakeholderType.LIVED_EXPERIENCE: _l("Person with lived experience"),
     StakeholderType.JOURNALIST: _l("Journalist"),
     StakeholderType.DONOR: _l("Donor"),
     StakeholderType.OTHER: _l("Other"),

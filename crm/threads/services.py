@@ -23,8 +23,8 @@ class StageNotAllowed(ThreadError):
     """The stage does not belong to this kind of thread."""
 
 
-# Notes are internal: they do not count as answering the person who wrote in.
-RESPONSE_KINDS = frozenset(InteractionKind) - {InteractionKind.NOTE}
+# Notes are internal, and material they send us is not our answer: neither counts as a response.
+RESPONSE_KINDS = frozenset(InteractionKind) - {InteractionKind.NOTE, InteractionKind.MATERIAL_RECEIVED}
 
 
 def stages_for(kind: ThreadKind) -> tuple[ThreadStage, ...]:

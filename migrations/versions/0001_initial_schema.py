@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 03:44:39.918996
+Create Date: 2026-11-28
 
 """
 from alembic import op
@@ -101,7 +101,7 @@ def upgrade():
     sa.Column('phone', sa.String(length=50), nullable=False),
     sa.Column('country_code', sa.String(length=2), nullable=True),
     sa.Column('languages', sa.String(length=200), nullable=False),
-    sa.Column('stakeholder_type', sa.Enum('ngo_staff', 'researcher', 'activist', 'un_staff', 'government', 'lawyer', 'lived_experience', 'journalist', 'donor', 'other', name='stakeholdertype', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('stakeholder_type', sa.Enum('ngo_staff', 'researcher', 'activist', 'un_staff', 'government', 'lawyer', 'journalist', 'donor', 'other', name='stakeholdertype', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=True),
     sa.Column('consent_to_contact', sa.Boolean(), nullable=False),
     sa.Column('consent_to_share', sa.Boolean(), nullable=False),

@@ -49,8 +49,8 @@ class Contact(TimestampMixin, db.Model):
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
     # Special-category data: only coordinators and admins see it; never loaded unless asked for.
-    lived_experience: Mapped[bool] = deferred(mapped_column(Boolean, default=False))
-    sensitive_notes: Mapped[str] = deferred(mapped_column(Text, default=""))
+    lived_experience: Mapped[bool] = deferred(mapped_column(Boolean, default=False, nullable=False))
+    sensitive_notes: Mapped[str] = deferred(mapped_column(Text, default="", nullable=False))
 
     country: Mapped[Country | None] = relationship()
     owner: Mapped[User | None] = relationship()

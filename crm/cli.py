@@ -64,10 +64,12 @@ def seed_demo_command(password_file: str | None) -> None:
         lines += [f"  {email}  /  {password}   ({role})" for email, password, role in result.sign_in]
         lines.append("These are one-time passwords: you will be asked to choose your own.")
         text = "\n".join(lines)
-        click.echo(text)
         if password_file:
             with open(password_file, "w", encoding="utf-8") as handle:
                 handle.write(text + "\n")
+            click.echo(f"Sign-in details written to {password_file}.")
+        else:
+            click.echo(text)
 
 
 def register(app: Flask) -> None:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import itertools
 import os
+import uuid
 
 import pytest
 from flask import g
 from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import create_engine, text
 from werkzeug.security import generate_password_hash
 
+from config import TestConfig
 from crm import create_app
 from crm.extensions import db as _db
 from crm.models import User
@@ -27,9 +30,32 @@ class BoundSession(FlaskSession):
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
+def database_url():
+    """SQLite in memory, or a fresh PostgreSQL database of our own so parallel runs never collide."""
+    url = TestConfig.SQLALCHEMY_DATABASE_URI
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    server, name = url.rsplit("/", 1)[0], f"crm_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, database_url):
     os.environ.setdefault("CRM_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
-    app = create_app("test")
+
+    class SuiteConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+
+    app = create_app(SuiteConfig)
     # Tests keep one app context open (for the rolled-back session), so requests share `g`;
     # forget Flask-Login's cached user before each request, as a real server would.
     app.before_request_funcs.setdefault(None, []).insert(0, lambda: g.pop("_login_user", None) and None)

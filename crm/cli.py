@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -65,8 +67,9 @@ def seed_demo_command(password_file: str | None) -> None:
         lines.append("These are one-time passwords: you will be asked to choose your own.")
         text = "\n".join(lines)
         if password_file:
-            with open(password_file, "w", encoding="utf-8") as handle:
-                handle.write(text + "\n")
+            path = Path(password_file)
+            path.write_text(text + "\n", encoding="utf-8")
+            path.chmod(0o600)  # one-time passwords: readable by this user only
             click.echo(f"Sign-in details written to {password_file}.")
         else:
             click.echo(text)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, case, literal, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.audit.services import apply_changes, record
@@ -152,7 +152,13 @@ def likely_contacts(name: str, email: str, limit: int = 5) -> list[tuple[Contact
         conditions.append(Contact.name_key == key)
     if not conditions:
         return []
-    found = db.session.scalars(select(Contact).where(or_(*conditions)).limit(limit * 2))
+    same_email = Contact.email_normalized == email_n if email_n else literal(False)
+    found = db.session.scalars(
+        select(Contact)
+        .where(or_(*conditions))
+        .order_by(case((same_email, 0), else_=1), Contact.id)
+        .limit(limit)
+    )
     results = []
     for contact in found:
         reasons = []

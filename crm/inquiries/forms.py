@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,7 +17,11 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crm.errors import DomainError
+from crm.extensions import db
 from crm.forms import OptionalSelectField, optional_int
+from crm.inquiries.services import Triage
+from crm.models import Contact, Inquiry, Organisation
 from crm.models.enums import InquiryChannel, ThreadKind
 
 
@@ -56,6 +62,8 @@ class AssignForm(FlaskForm):
 
 
 class ConvertForm(FlaskForm):
+    """Triage in one step: who the sender is, their organisation, and the thread to open."""
+
     contact = RadioField(_l("Contact"), validators=[DataRequired(_l("Choose a contact or create one."))])
     organisation = RadioField(_l("Organisation"), default="none")
     new_organisation_name = StringField(
@@ -71,6 +79,69 @@ class ConvertForm(FlaskForm):
         validators=[Optional(), Length(max=300)],
         description=_l("Leave empty for a default."),
     )
+
+    # Where a service's error about a record it creates belongs on this form.
+    ERROR_FIELDS = {
+        "name": "new_organisation_name",
+        "website": "new_organisation_name",
+        "title": "thread_title",
+    }
+
+    def offer(self, inquiry: Inquiry, found: Triage, sender_email: str) -> ConvertForm:
+        """Offer the likely matches; on a first view pre-select only what is surely the same."""
+        self.contact.choices = [(str(c.id), c.full_name) for c, _reasons in found.contacts]
+        self.contact.choices.append(("new", _l("Create a new contact from this inquiry")))
+        orgs = [(str(o.id), o.name) for o in found.organisations]
+        self.organisation.choices = [
+            *orgs,
+            ("new", _l("Create a new organisation")),
+            ("none", _l("No organisation")),
+        ]
+        if not self.is_submitted():
+            # A shared name is not proof of the same person: only the same e-mail is pre-selected.
+            same_email = [
+                c for c, _r in found.contacts if sender_email and c.email_normalized == sender_email
+            ]
+            self.contact.data = str(same_email[0].id) if same_email else "new"
+            self.organisation.data = (
+                orgs[0][0] if orgs else ("new" if inquiry.sender_organisation else "none")
+            )
+            self.new_organisation_name.data = inquiry.sender_organisation
+        return self
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        # Checked here, not as a field validator: Optional() would stop the chain on an empty name.
+        valid = super().validate(extra_validators)
+        if self.organisation.data == "new" and not (self.new_organisation_name.data or "").strip():
+            self.new_organisation_name.errors = [
+                *self.new_organisation_name.errors,
+                _l("Give the new organisation's name, or choose “No organisation”."),
+            ]
+            return False
+        return valid
+
+    def conversion_args(self) -> dict[str, Any]:
+        """The arguments for convert_inquiry from what was chosen."""
+        return {
+            "contact": _record(Contact, self.contact.data),
+            "organisation": _record(Organisation, self.organisation.data),
+            "create_organisation_named": self.new_organisation_name.data
+            if self.organisation.data == "new"
+            else "",
+            "thread_kind": self.thread_kind.data or None,
+            "thread_title": self.thread_title.data or "",
+        }
+
+    def add_domain_error(self, error: DomainError) -> None:
+        name = self.ERROR_FIELDS.get(error.field or "")
+        if name:
+            self[name].errors.append(str(error))
+        else:
+            self.form_errors.append(str(error))
+
+
+def _record(model: Any, value: str | None) -> Any:
+    return db.session.get(model, int(value)) if value and value.isdigit() else None
 
 
 class RespondedForm(FlaskForm):

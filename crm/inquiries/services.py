@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import update
 
 from crm.audit.services import apply_changes, record
 from crm.contacts.services import add_affiliation, create_contact, likely_contacts
@@ -186,6 +187,7 @@ def convert_inquiry(
         raise AlreadyConverted(_("This inquiry has already been converted."))
     if inquiry.status == InquiryStatus.CLOSED:
         raise InquiryError(_("Reopen the inquiry before converting it."))
+    _claim_for_conversion(inquiry)
     if organisation is None and create_organisation_named.strip():
         organisation = create_organisation(
             {"name": create_organisation_named, "country_code": inquiry.country_code}, actor=actor
@@ -201,7 +203,7 @@ def convert_inquiry(
             actor=actor,
         )
     if organisation is not None and not any(
-        a.organisation_id == organisation.id and a.end_on is None for a in contact.affiliations
+        a.organisation_id == organisation.id and a.is_current for a in contact.affiliations
     ):
         add_affiliation(contact, organisation, "", actor=actor)
     thread = None
@@ -227,6 +229,24 @@ def convert_inquiry(
         changes={"contact_id": contact.id, "thread_id": thread.id if thread else None},
     )
     return Conversion(contact=contact, organisation=organisation, thread=thread)
+
+
+def _claim_for_conversion(inquiry: Inquiry) -> None:
+    """Mark the inquiry converted in the database first, so two requests at once cannot both convert it.
+
+    The conditional UPDATE matches no row if another transaction converted it
+    since we read it (PostgreSQL waits for that transaction; SQLite serialises writers).
+    """
+    claimed = db.session.execute(
+        update(Inquiry)
+        .where(
+            Inquiry.id == inquiry.id, Inquiry.contact_id.is_(None), Inquiry.status != InquiryStatus.CONVERTED
+        )
+        .values(status=InquiryStatus.CONVERTED)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise AlreadyConverted(_("This inquiry has already been converted."))
 
 
 def _default_title(inquiry: Inquiry, kind: ThreadKind) -> str:

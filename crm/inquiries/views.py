@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.permissions import can_assign, can_reassign, role_required
+from crm.contacts.services import normalise_email
 from crm.countries.services import country_choices, region_filter_options
 from crm.errors import DomainError
 from crm.extensions import db
@@ -14,7 +15,7 @@ from crm.forms import event_choices, load_by_ids, topic_choices, user_choices
 from crm.inquiries import services
 from crm.inquiries.forms import AssignForm, ConvertForm, InquiryForm, RespondedForm
 from crm.listing import apply_sort, paginate, read_params
-from crm.models import Contact, Inquiry, Organisation, Topic, User
+from crm.models import Inquiry, Topic, User
 from crm.models.enums import InquiryChannel, InquiryStatus, Role
 
 bp = Blueprint("inquiries", __name__)
@@ -60,7 +61,7 @@ def _inquiry_data(form: InquiryForm) -> dict:
 @role_required(Role.STAFF)
 def create():
     form = _inquiry_form(InquiryForm(event_id=request.args.get("event", type=int)))
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _may_assign_new(form):
         try:
             inquiry = services.log_inquiry(
                 _inquiry_data(form), actor=current_user, topics=load_by_ids(Topic, form.topic_ids.data)
@@ -75,6 +76,14 @@ def create():
                 return redirect(url_for("inquiries.create", event=inquiry.event_id))
             return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
     return render_template("inquiries/form.html", form=form, inquiry=None)
+
+
+def _may_assign_new(form: InquiryForm) -> bool:
+    """Staff may log an inquiry for themselves; giving it to a colleague is a coordinator's call."""
+    if form.assignee_id.data and not can_assign(current_user, None, form.assignee_id.data):
+        form.assignee_id.errors.append(_("Only a coordinator can assign an inquiry to someone else."))
+        return False
+    return True
 
 
 @bp.route("/inquiries/<int:inquiry_id>/edit", methods=["GET", "POST"])
@@ -108,7 +117,7 @@ def edit(inquiry_id: int):
 def detail(inquiry_id: int):
     inquiry = db.get_or_404(Inquiry, inquiry_id)
     found = services.triage(inquiry) if not inquiry.is_converted else services.Triage()
-    return _detail_page(inquiry, found, _convert_form(ConvertForm(), inquiry, found))
+    return _detail_page(inquiry, found, _convert_form(inquiry, found))
 
 
 def _detail_page(inquiry: Inquiry, found: services.Triage, convert_form: ConvertForm) -> str:
@@ -124,23 +133,8 @@ def _detail_page(inquiry: Inquiry, found: services.Triage, convert_form: Convert
     )
 
 
-def _convert_form(form: ConvertForm, inquiry: Inquiry, found: services.Triage) -> ConvertForm:
-    contact_choices = [(str(c.id), c.full_name) for c, _reasons in found.contacts]
-    form.contact.choices = [*contact_choices, ("new", _("Create a new contact from this inquiry"))]
-    org_choices = [(str(o.id), o.name) for o in found.organisations]
-    form.organisation.choices = [
-        *org_choices,
-        ("new", _("Create a new organisation")),
-        ("none", _("No organisation")),
-    ]
-    if request.method == "GET":
-        form.contact.data = "new" if not contact_choices else contact_choices[0][0]
-        if org_choices:
-            form.organisation.data = org_choices[0][0]
-        elif inquiry.sender_organisation:
-            form.organisation.data = "new"
-        form.new_organisation_name.data = inquiry.sender_organisation
-    return form
+def _convert_form(inquiry: Inquiry, found: services.Triage) -> ConvertForm:
+    return ConvertForm().offer(inquiry, found, normalise_email(inquiry.sender_email))
 
 
 @bp.route("/inquiries/<int:inquiry_id>/convert", methods=["POST"])
@@ -148,44 +142,22 @@ def _convert_form(form: ConvertForm, inquiry: Inquiry, found: services.Triage) -
 def convert(inquiry_id: int):
     inquiry = db.get_or_404(Inquiry, inquiry_id)
     found = services.triage(inquiry)
-    form = _convert_form(ConvertForm(), inquiry, found)
-    form.contact.choices.extend((str(c.id), "") for c in _posted(Contact, form.contact.raw_data))
-    form.organisation.choices.extend(
-        (str(o.id), "") for o in _posted(Organisation, form.organisation.raw_data)
-    )
+    form = _convert_form(inquiry, found)
     if form.validate_on_submit():
         try:
-            result = services.convert_inquiry(
-                inquiry,
-                actor=current_user,
-                contact=_chosen(Contact, form.contact.data),
-                organisation=_chosen(Organisation, form.organisation.data),
-                create_organisation_named=form.new_organisation_name.data
-                if form.organisation.data == "new"
-                else "",
-                thread_kind=form.thread_kind.data or None,
-                thread_title=form.thread_title.data or "",
-            )
+            result = services.convert_inquiry(inquiry, actor=current_user, **form.conversion_args())
         except DomainError as exc:  # from inquiries, contacts, organisations or threads
             db.session.rollback()
-            flash(str(exc), "danger")
-            return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
-        db.session.commit()
-        flash(_("Inquiry converted: %(name)s is now a contact.", name=result.contact.full_name), "success")
-        if result.thread is not None:
-            return redirect(url_for("threads.detail", thread_id=result.thread.id))
-        return redirect(url_for("contacts.detail", contact_id=result.contact.id))
+            form.add_domain_error(exc)
+        else:
+            db.session.commit()
+            flash(
+                _("Inquiry converted: %(name)s is now a contact.", name=result.contact.full_name), "success"
+            )
+            if result.thread is not None:
+                return redirect(url_for("threads.detail", thread_id=result.thread.id))
+            return redirect(url_for("contacts.detail", contact_id=result.contact.id))
     return _detail_page(inquiry, found, form)
-
-
-def _posted(model, raw: list[str] | None) -> list:
-    """Records chosen by id that are not among the suggestions (e.g. picked on another page)."""
-    ids = [int(v) for v in (raw or []) if v.isdigit()]
-    return load_by_ids(model, ids)
-
-
-def _chosen(model, value: str | None):
-    return db.session.get(model, int(value)) if value and value.isdigit() else None
 
 
 @bp.route("/inquiries/<int:inquiry_id>/assign", methods=["POST"])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Flask, g, request, url_for
+from flask import Flask, g, request
 from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 
@@ -14,14 +15,15 @@ from crm.models.base import as_utc, utcnow
 
 
 def url_with(**changes: Any) -> str:
-    """The current URL with some query parameters changed (None removes one)."""
+    """The current page's URL with some query parameters changed (None or '' removes one)."""
     args = request.args.to_dict()
     for key, value in changes.items():
         if value is None or value == "":
             args.pop(key, None)
         else:
             args[key] = value
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    # Built from the path, not url_for: query keys such as `endpoint` or `_external` stay plain data.
+    return f"{request.path}?{urlencode(args)}" if args else request.path
 
 
 def sort_url(key: str) -> str:

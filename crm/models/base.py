@@ -38,9 +38,10 @@ def enum_column(enum_cls: type[enum.Enum], **kwargs):
 class TimestampMixin:
     """created_at / updated_at, set by the database session in UTC."""
 
+    # Indexed: list pages sort by them.
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, server_default=func.now()
+        DateTime(timezone=True), default=utcnow, server_default=func.now(), index=True
     )
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now()
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now(), index=True
     )

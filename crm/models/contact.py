@@ -22,7 +22,7 @@ contact_tags = Table(
     "contact_tags",
     db.metadata,
     Column("contact_id", ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
-    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 

@@ -20,7 +20,9 @@ event_partners = Table(
     "event_partners",
     db.metadata,
     Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
-    Column("organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "organisation_id", ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 

@@ -23,7 +23,7 @@ inquiry_topics = Table(
     "inquiry_topics",
     db.metadata,
     Column("inquiry_id", ForeignKey("inquiries.id", ondelete="CASCADE"), primary_key=True),
-    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True, index=True),
 )
 
 

@@ -25,7 +25,10 @@ def _link_table(name: str, left: str, right: str, right_table: str, right_key: s
         name,
         db.metadata,
         Column(left, ForeignKey(f"{left.removesuffix('_id')}s.id", ondelete="CASCADE"), primary_key=True),
-        Column(right, ForeignKey(f"{right_table}.{right_key}", ondelete="CASCADE"), primary_key=True),
+        # The primary key serves lookups by the left column; the right one needs its own index.
+        Column(
+            right, ForeignKey(f"{right_table}.{right_key}", ondelete="CASCADE"), primary_key=True, index=True
+        ),
     )
 
 
@@ -41,7 +44,7 @@ class Thread(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[ThreadKind] = mapped_column(enum_column(ThreadKind), index=True)
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(String(300), index=True)
     stage: Mapped[ThreadStage] = mapped_column(enum_column(ThreadStage), index=True)
     stage_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

@@ -84,6 +84,9 @@ def change_stage(
             "stage",
         )
     if stage == thread.stage:
+        if outcome is not None and outcome.strip() != thread.outcome:
+            record(actor, "update", thread, changes={"outcome": [thread.outcome, outcome.strip()]})
+            thread.outcome = outcome.strip()
         return
     old = thread.stage
     thread.stage = stage

@@ -113,7 +113,7 @@ def _detail(thread: Thread, **forms):
         stage_form=_stage_form(thread, forms.get("stage_form")),
         next_action_form=forms.get("next_action_form")
         or NextActionForm(
-            formdata=None, next_action=thread.next_action, next_action_due=thread.next_action_due
+            prefix="na", formdata=None, next_action=thread.next_action, next_action_due=thread.next_action_due
         ),
         owner_form=owner_form,
         edit_form=forms.get("edit_form") or EditThreadForm(prefix="edit", formdata=None, obj=thread),
@@ -158,6 +158,7 @@ def change_stage(thread_id: int):
     thread = _load_thread(thread_id)
     form = _stage_form(thread, StageForm(prefix="stage"))
     if form.validate_on_submit():
+        previous = thread.stage
         try:
             services.change_stage(thread, form.stage.data, actor=current_user, outcome=form.outcome.data)
         except DomainError as exc:
@@ -165,7 +166,10 @@ def change_stage(thread_id: int):
             form.stage.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(_("Stage changed to %(stage)s.", stage=thread.stage.label), "success")
+            if thread.stage != previous:
+                flash(_("Stage changed to %(stage)s.", stage=thread.stage.label), "success")
+            else:
+                flash(_("Thread saved."), "success")
             return redirect(url_for("threads.detail", thread_id=thread.id))
     return _detail(_load_thread(thread_id), stage_form=form), 200
 

@@ -45,6 +45,10 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_materials'))
     )
+    with op.batch_alter_table('materials', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_materials_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_materials_updated_at'), ['updated_at'], unique=False)
+
     op.create_table('tags',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=80), nullable=False),
@@ -73,7 +77,9 @@ def upgrade():
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_users_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_users_role'), ['role'], unique=False)
+        batch_op.create_index(batch_op.f('ix_users_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('audit_entries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -90,6 +96,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entries_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_at'), ['at'], unique=False)
+        batch_op.create_index('ix_audit_entries_entity', ['entity_type', 'entity_id'], unique=False)
 
     op.create_table('contacts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -119,12 +126,14 @@ def upgrade():
     )
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contacts_country_code'), ['country_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contacts_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_email_normalized'), ['email_normalized'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_full_name'), ['full_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_name_key'), ['name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_name_latin'), ['name_latin'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_contacts_stakeholder_type'), ['stakeholder_type'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contacts_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('organisations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -147,12 +156,14 @@ def upgrade():
     )
     with op.batch_alter_table('organisations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_organisations_country_code'), ['country_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_organisations_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisations_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisations_membership_status'), ['membership_status'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisations_name'), ['name'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisations_name_key'), ['name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisations_name_latin'), ['name_latin'], unique=False)
         batch_op.create_index(batch_op.f('ix_organisations_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_organisations_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('affiliations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -176,6 +187,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['tag_id'], ['tags.id'], name=op.f('fk_contact_tags_tag_id_tags'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('contact_id', 'tag_id', name=op.f('pk_contact_tags'))
     )
+    with op.batch_alter_table('contact_tags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contact_tags_tag_id'), ['tag_id'], unique=False)
+
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=300), nullable=False),
@@ -190,8 +204,10 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_events_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_host_organisation_id'), ['host_organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_events_starts_on'), ['starts_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_events_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('event_partners',
     sa.Column('event_id', sa.Integer(), nullable=False),
@@ -200,6 +216,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_event_partners_organisation_id_organisations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('event_id', 'organisation_id', name=op.f('pk_event_partners'))
     )
+    with op.batch_alter_table('event_partners', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_partners_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('inquiries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=True),
@@ -232,10 +251,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_inquiries_channel'), ['channel'], unique=False)
         batch_op.create_index(batch_op.f('ix_inquiries_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inquiries_country_code'), ['country_code'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inquiries_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_inquiries_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inquiries_received_at'), ['received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_inquiries_sender_name'), ['sender_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_inquiries_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inquiries_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('inquiry_topics',
     sa.Column('inquiry_id', sa.Integer(), nullable=False),
@@ -244,6 +265,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['topic_id'], ['topics.id'], name=op.f('fk_inquiry_topics_topic_id_topics'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('inquiry_id', 'topic_id', name=op.f('pk_inquiry_topics'))
     )
+    with op.batch_alter_table('inquiry_topics', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inquiry_topics_topic_id'), ['topic_id'], unique=False)
+
     op.create_table('threads',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('consultation', 'material_exchange', 'joint_initiative', name='threadkind', native_enum=False, create_constraint=True, length=32), nullable=False),
@@ -265,6 +289,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_threads'))
     )
     with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_threads_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_last_interaction_at'), ['last_interaction_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_next_action_due'), ['next_action_due'], unique=False)
@@ -272,6 +297,8 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_threads_origin_inquiry_id'), ['origin_inquiry_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_threads_stage'), ['stage'], unique=False)
+        batch_op.create_index(batch_op.f('ix_threads_title'), ['title'], unique=False)
+        batch_op.create_index(batch_op.f('ix_threads_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('interactions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -288,8 +315,10 @@ def upgrade():
     )
     with op.batch_alter_table('interactions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_interactions_author_id'), ['author_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_interactions_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_interactions_occurred_at'), ['occurred_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_interactions_thread_id'), ['thread_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_interactions_updated_at'), ['updated_at'], unique=False)
 
     op.create_table('thread_contacts',
     sa.Column('thread_id', sa.Integer(), nullable=False),
@@ -298,6 +327,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_thread_contacts_thread_id_threads'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('thread_id', 'contact_id', name=op.f('pk_thread_contacts'))
     )
+    with op.batch_alter_table('thread_contacts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_thread_contacts_contact_id'), ['contact_id'], unique=False)
+
     op.create_table('thread_countries',
     sa.Column('thread_id', sa.Integer(), nullable=False),
     sa.Column('country_code', sa.String(length=2), nullable=False),
@@ -305,6 +337,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_thread_countries_thread_id_threads'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('thread_id', 'country_code', name=op.f('pk_thread_countries'))
     )
+    with op.batch_alter_table('thread_countries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_thread_countries_country_code'), ['country_code'], unique=False)
+
     op.create_table('thread_organisations',
     sa.Column('thread_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -312,6 +347,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['thread_id'], ['threads.id'], name=op.f('fk_thread_organisations_thread_id_threads'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('thread_id', 'organisation_id', name=op.f('pk_thread_organisations'))
     )
+    with op.batch_alter_table('thread_organisations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_thread_organisations_organisation_id'), ['organisation_id'], unique=False)
+
     op.create_table('interaction_contacts',
     sa.Column('interaction_id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -319,6 +357,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['interaction_id'], ['interactions.id'], name=op.f('fk_interaction_contacts_interaction_id_interactions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('interaction_id', 'contact_id', name=op.f('pk_interaction_contacts'))
     )
+    with op.batch_alter_table('interaction_contacts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interaction_contacts_contact_id'), ['contact_id'], unique=False)
+
     op.create_table('interaction_materials',
     sa.Column('interaction_id', sa.Integer(), nullable=False),
     sa.Column('material_id', sa.Integer(), nullable=False),
@@ -326,26 +367,50 @@ def upgrade():
     sa.ForeignKeyConstraint(['material_id'], ['materials.id'], name=op.f('fk_interaction_materials_material_id_materials'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('interaction_id', 'material_id', name=op.f('pk_interaction_materials'))
     )
+    with op.batch_alter_table('interaction_materials', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interaction_materials_material_id'), ['material_id'], unique=False)
+
     # ### end Alembic commands ###
 
     # Reference data: every ISO 3166-1 country with its UN M49 region (refresh: `flask countries load`).
-    op.bulk_insert(countries, country_records())
+    # Only the columns this revision creates, so later columns on Country cannot break it.
+    columns = [column.name for column in countries.columns]
+    op.bulk_insert(countries, [{name: row.get(name) for name in columns} for row in country_records()])
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('interaction_materials', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interaction_materials_material_id'))
+
     op.drop_table('interaction_materials')
+    with op.batch_alter_table('interaction_contacts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interaction_contacts_contact_id'))
+
     op.drop_table('interaction_contacts')
+    with op.batch_alter_table('thread_organisations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_thread_organisations_organisation_id'))
+
     op.drop_table('thread_organisations')
+    with op.batch_alter_table('thread_countries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_thread_countries_country_code'))
+
     op.drop_table('thread_countries')
+    with op.batch_alter_table('thread_contacts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_thread_contacts_contact_id'))
+
     op.drop_table('thread_contacts')
     with op.batch_alter_table('interactions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interactions_updated_at'))
         batch_op.drop_index(batch_op.f('ix_interactions_thread_id'))
         batch_op.drop_index(batch_op.f('ix_interactions_occurred_at'))
+        batch_op.drop_index(batch_op.f('ix_interactions_created_at'))
         batch_op.drop_index(batch_op.f('ix_interactions_author_id'))
 
     op.drop_table('interactions')
     with op.batch_alter_table('threads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_threads_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_threads_title'))
         batch_op.drop_index(batch_op.f('ix_threads_stage'))
         batch_op.drop_index(batch_op.f('ix_threads_owner_id'))
         batch_op.drop_index(batch_op.f('ix_threads_origin_inquiry_id'))
@@ -353,26 +418,40 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_threads_next_action_due'))
         batch_op.drop_index(batch_op.f('ix_threads_last_interaction_at'))
         batch_op.drop_index(batch_op.f('ix_threads_kind'))
+        batch_op.drop_index(batch_op.f('ix_threads_created_at'))
 
     op.drop_table('threads')
+    with op.batch_alter_table('inquiry_topics', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inquiry_topics_topic_id'))
+
     op.drop_table('inquiry_topics')
     with op.batch_alter_table('inquiries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inquiries_updated_at'))
         batch_op.drop_index(batch_op.f('ix_inquiries_status'))
         batch_op.drop_index(batch_op.f('ix_inquiries_sender_name'))
         batch_op.drop_index(batch_op.f('ix_inquiries_received_at'))
         batch_op.drop_index(batch_op.f('ix_inquiries_event_id'))
+        batch_op.drop_index(batch_op.f('ix_inquiries_created_at'))
         batch_op.drop_index(batch_op.f('ix_inquiries_country_code'))
         batch_op.drop_index(batch_op.f('ix_inquiries_contact_id'))
         batch_op.drop_index(batch_op.f('ix_inquiries_channel'))
         batch_op.drop_index(batch_op.f('ix_inquiries_assignee_id'))
 
     op.drop_table('inquiries')
+    with op.batch_alter_table('event_partners', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_partners_organisation_id'))
+
     op.drop_table('event_partners')
     with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_events_updated_at'))
         batch_op.drop_index(batch_op.f('ix_events_starts_on'))
         batch_op.drop_index(batch_op.f('ix_events_host_organisation_id'))
+        batch_op.drop_index(batch_op.f('ix_events_created_at'))
 
     op.drop_table('events')
+    with op.batch_alter_table('contact_tags', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contact_tags_tag_id'))
+
     op.drop_table('contact_tags')
     with op.batch_alter_table('affiliations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_affiliations_organisation_id'))
@@ -380,37 +459,48 @@ def downgrade():
 
     op.drop_table('affiliations')
     with op.batch_alter_table('organisations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_organisations_updated_at'))
         batch_op.drop_index(batch_op.f('ix_organisations_owner_id'))
         batch_op.drop_index(batch_op.f('ix_organisations_name_latin'))
         batch_op.drop_index(batch_op.f('ix_organisations_name_key'))
         batch_op.drop_index(batch_op.f('ix_organisations_name'))
         batch_op.drop_index(batch_op.f('ix_organisations_membership_status'))
         batch_op.drop_index(batch_op.f('ix_organisations_kind'))
+        batch_op.drop_index(batch_op.f('ix_organisations_created_at'))
         batch_op.drop_index(batch_op.f('ix_organisations_country_code'))
 
     op.drop_table('organisations')
     with op.batch_alter_table('contacts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contacts_updated_at'))
         batch_op.drop_index(batch_op.f('ix_contacts_stakeholder_type'))
         batch_op.drop_index(batch_op.f('ix_contacts_owner_id'))
         batch_op.drop_index(batch_op.f('ix_contacts_name_latin'))
         batch_op.drop_index(batch_op.f('ix_contacts_name_key'))
         batch_op.drop_index(batch_op.f('ix_contacts_full_name'))
         batch_op.drop_index(batch_op.f('ix_contacts_email_normalized'))
+        batch_op.drop_index(batch_op.f('ix_contacts_created_at'))
         batch_op.drop_index(batch_op.f('ix_contacts_country_code'))
 
     op.drop_table('contacts')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entries_entity')
         batch_op.drop_index(batch_op.f('ix_audit_entries_at'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_actor_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_action'))
 
     op.drop_table('audit_entries')
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_users_updated_at'))
         batch_op.drop_index(batch_op.f('ix_users_role'))
+        batch_op.drop_index(batch_op.f('ix_users_created_at'))
 
     op.drop_table('users')
     op.drop_table('topics')
     op.drop_table('tags')
+    with op.batch_alter_table('materials', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_materials_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_materials_created_at'))
+
     op.drop_table('materials')
     with op.batch_alter_table('countries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_countries_subregion_code'))

@@ -254,3 +254,24 @@ def test_list_query_filters(db, staff, make_inquiry, make_event):
     assert found(q="_") == set()
     pct = make_inquiry(sender_name="50% Foundation")
     assert found(q="%") == {pct}
+
+
+def test_a_conversion_that_lost_a_race_converts_nothing(db, staff, make_inquiry, make_contact):
+    """Another request converted this inquiry after we loaded it: ours must not make a second contact."""
+    from sqlalchemy import update
+
+    from crm.models import Inquiry
+
+    inquiry = make_inquiry()
+    winner = make_contact(full_name="Converted elsewhere", email="w@example.org")
+    db.session.execute(
+        update(Inquiry)
+        .where(Inquiry.id == inquiry.id)
+        .values(contact_id=winner.id, status=InquiryStatus.CONVERTED)
+        .execution_options(synchronize_session=False)
+    )
+    assert inquiry.contact_id is None  # our copy is stale
+    contacts, threads = count(db, Contact), count(db, Thread)
+    with pytest.raises(services.AlreadyConverted):
+        services.convert_inquiry(inquiry, actor=staff, thread_kind=ThreadKind.CONSULTATION)
+    assert (count(db, Contact), count(db, Thread)) == (contacts, threads)

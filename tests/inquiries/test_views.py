@@ -229,3 +229,71 @@ def test_column_headers_know_the_default_sort(client, staff, login, make_inquiry
     page = client.get("/inquiries").get_data(as_text=True)
     assert 'aria-sort="descending"' in page  # newest first by default
     assert 'href="/inquiries?sort=received"' in page  # one click flips it
+
+
+def test_a_shared_name_alone_is_not_pre_selected_but_the_same_email_is(
+    client, staff, login, make_inquiry, make_contact
+):
+    namesake = make_contact(full_name="Aigerim Nurgalieva", email="someone.else@example.kz")
+    inquiry = make_inquiry(sender_name="Айгерим Нургалиева", sender_email="aigerim@example.kz")
+    login(staff)
+    page = client.get(f"/inquiries/{inquiry.id}").get_data(as_text=True)
+    assert f'value="{namesake.id}"' in page
+    assert _checked(page, "contact") == "new"
+    same = make_contact(full_name="A. N.", email="AIGERIM@example.kz")
+    page = client.get(f"/inquiries/{inquiry.id}").get_data(as_text=True)
+    assert _checked(page, "contact") == str(same.id)
+
+
+def _checked(page: str, name: str) -> str:
+    import re
+
+    for tag in re.findall(r"<input[^>]*>", page):
+        if f'name="{name}"' in tag and "checked" in tag:
+            return re.search(r'value="([^"]*)"', tag).group(1)
+    return ""
+
+
+def test_a_new_organisation_needs_a_name_and_nothing_is_saved(db, client, staff, login, make_inquiry):
+    from tests.helpers import submit
+
+    inquiry = make_inquiry(sender_organisation="")
+    login(staff)
+    url = f"/inquiries/{inquiry.id}"
+    response = submit(client, url, f"{url}/convert", organisation="new", new_organisation_name="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="new_organisation_name-error"' in page
+    assert inquiry.status == InquiryStatus.NEW and count(db, Contact) == 0 and count(db, Thread) == 0
+
+
+def test_the_rendered_triage_form_converts(db, client, staff, login, make_inquiry):
+    from tests.helpers import submit
+
+    inquiry = make_inquiry(sender_organisation="Tumar Legal Aid Centre")
+    login(staff)
+    url = f"/inquiries/{inquiry.id}"
+    response = submit(client, url, f"{url}/convert", thread_kind="material_exchange")
+    assert response.status_code == 302
+    assert inquiry.contact.affiliations[0].organisation.name == "Tumar Legal Aid Centre"
+    assert inquiry.threads[0].kind == ThreadKind.MATERIAL_EXCHANGE
+
+
+def test_staff_cannot_log_an_inquiry_for_a_colleague(db, client, staff, make_user, login):
+    colleague = make_user()
+    login(staff)
+    response = client.post(
+        "/inquiries/new", data={"channel": "email", "sender_name": "A", "assignee_id": str(colleague.id)}
+    )
+    assert 'id="assignee_id-error"' in response.get_data(as_text=True)
+    assert count(db, Inquiry) == 0
+    client.post("/inquiries/new", data={"channel": "email", "sender_name": "B", "assignee_id": str(staff.id)})
+    assert db.session.scalar(select(Inquiry)).assignee == staff
+
+
+def test_odd_query_parameters_stay_plain_data_in_links(client, staff, login, make_inquiry):
+    make_inquiry()
+    login(staff)
+    response = client.get("/inquiries?endpoint=x&_external=1&_anchor=evil")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "http://localhost" not in page and "#evil" not in page

@@ -109,3 +109,49 @@ def test_list_page_statement_count_does_not_grow_with_rows(app, db, client, staf
     for i in range(9):
         make_thread(title=f"T{i}", countries=[kz])
     assert statements_for_list() == few
+
+
+def test_the_rendered_next_action_form_saves_the_next_action(client, staff, login, make_thread):
+    from tests.helpers import submit
+
+    thread = make_thread(next_action="Old action", next_action_due=date.today())
+    login(staff)
+    due = (date.today() + timedelta(days=7)).isoformat()
+    url = f"/threads/{thread.id}"
+    response = submit(
+        client, url, f"{url}/next-action", **{"na-next_action": "Send the report", "na-next_action_due": due}
+    )
+    assert response.status_code == 302
+    assert thread.next_action == "Send the report" and thread.next_action_due == date.today() + timedelta(
+        days=7
+    )
+    page = client.get(url).get_data(as_text=True)
+    assert page.count('id="na-next_action"') == 1 and page.count('id="next_action"') == 1  # no duplicate ids
+
+
+def test_the_rendered_forms_on_a_thread_post_what_their_views_read(client, staff, login, make_thread):
+    from tests.helpers import submit
+
+    thread = make_thread(kind=ThreadKind.CONSULTATION)
+    login(staff)
+    url = f"/threads/{thread.id}"
+    assert submit(client, url, f"{url}/stage", **{"stage-stage": "scheduled"}).status_code == 302
+    assert thread.stage == ThreadStage.SCHEDULED
+    submit(client, url, f"{url}/stage", **{"stage-outcome": "Agreed to meet in Bishkek"})
+    assert thread.stage == ThreadStage.SCHEDULED and thread.outcome == "Agreed to meet in Bishkek"
+    submit(client, url, f"{url}/edit", **{"edit-title": "Consultation on the amnesty law"})
+    assert thread.title == "Consultation on the amnesty law"
+    submit(client, url, f"{url}/interactions", summary="Called to confirm the date")
+    assert [i.summary for i in thread.interactions] == ["Called to confirm the date"]
+    assert thread.stage == ThreadStage.SCHEDULED
+
+
+def test_the_rendered_owner_form_reassigns(client, coordinator, login, make_thread, make_user):
+    from tests.helpers import submit
+
+    thread = make_thread()
+    other = make_user(name="Another Owner")
+    login(coordinator)
+    url = f"/threads/{thread.id}"
+    submit(client, url, f"{url}/owner", **{"owner-owner_id": str(other.id)})
+    assert thread.owner == other

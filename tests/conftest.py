@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 import os
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from flask import g
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from werkzeug.security import generate_password_hash
 
 from config import TestConfig
@@ -211,5 +212,42 @@ def make_thread(db, staff):
 
     def factory(kind=ThreadKind.CONSULTATION, title="Consultation on nationality law", **kwargs):
         return open_thread(kind, title, actor=kwargs.pop("actor", staff), **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def count_statements(db):
+    """Context manager yielding a list that collects every SQL statement run inside it.
+
+    Tests share the app's session, so expire it (db.session.expire_all()) before the
+    request you count, or objects already loaded will hide the queries a page makes.
+    """
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def make_tag(db):
+    from crm.models import Tag
+
+    def factory(name: str) -> Tag:
+        tag = Tag(name=name)
+        db.session.add(tag)
+        db.session.flush()
+        return tag
 
     return factory

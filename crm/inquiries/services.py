@@ -10,14 +10,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import update
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import selectinload
 
 from crm.audit.services import apply_changes, record
 from crm.contacts.services import add_affiliation, create_contact, likely_contacts
-from crm.countries.services import resolve_country
+from crm.countries.services import region_condition, resolve_country
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.models import Contact, Country, Inquiry, Organisation, Topic, User
+from crm.listing import contains
+from crm.models import Contact, Country, Inquiry, Organisation, Topic, User, inquiry_topics
 from crm.models.base import as_utc, utcnow
 from crm.models.enums import InquiryChannel, InquiryStatus, ThreadKind
 from crm.organisations.services import create_organisation, likely_organisations
@@ -271,12 +273,6 @@ def inquiry_sorts() -> dict[str, Any]:
 
 def inquiry_list_query(filters: dict[str, str]):
     """Inquiries matching the list page's query parameters, with what each row shows loaded."""
-    from sqlalchemy import or_, select
-    from sqlalchemy.orm import selectinload
-
-    from crm.countries.services import region_condition
-    from crm.listing import contains
-    from crm.models import inquiry_topics
 
     stmt = select(Inquiry).options(
         selectinload(Inquiry.event), selectinload(Inquiry.assignee), selectinload(Inquiry.country)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm.audit.services import apply_changes, record
+from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.models import Contact, Country, Interaction, Organisation, Thread, User
+from crm.listing import contains
+from crm.models import Contact, Country, Inquiry, Interaction, Organisation, Thread, User, thread_countries
 from crm.models.base import as_utc, utcnow
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
 
@@ -29,6 +34,36 @@ RESPONSE_KINDS = frozenset(InteractionKind) - {InteractionKind.NOTE, Interaction
 
 def stages_for(kind: ThreadKind) -> tuple[ThreadStage, ...]:
     return STAGES_BY_KIND[ThreadKind(kind)]
+
+
+@dataclass
+class ThreadOrigin:
+    """Where a new thread starts from: a contact's page, an organisation's, or a converted inquiry."""
+
+    contact: Contact | None = None
+    organisation: Organisation | None = None
+    inquiry: Inquiry | None = None
+
+    @classmethod
+    def load(cls, *, contact_id: int = 0, organisation_id: int = 0, inquiry_id: int = 0) -> ThreadOrigin:
+        inquiry = db.session.get(Inquiry, inquiry_id) if inquiry_id else None
+        contact = db.session.get(Contact, contact_id) if contact_id else None
+        if inquiry is not None and contact is None:
+            contact = inquiry.contact
+        organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+        return cls(contact=contact, organisation=organisation, inquiry=inquiry)
+
+    def links(self) -> dict[str, Any]:
+        """Keyword arguments for open_thread."""
+        country = (self.inquiry.country if self.inquiry else None) or (
+            self.contact.country if self.contact else None
+        )
+        return {
+            "contacts": [self.contact] if self.contact else [],
+            "organisations": [self.organisation] if self.organisation else [],
+            "countries": [country] if country else [],
+            "origin_inquiry": self.inquiry,
+        }
 
 
 def open_thread(
@@ -199,12 +234,6 @@ def thread_sorts() -> dict[str, Any]:
 
 def thread_list_query(filters: dict[str, str]):
     """Threads matching the list page's query parameters, with what each row shows loaded."""
-    from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
-
-    from crm.countries.services import region_condition
-    from crm.listing import contains
-    from crm.models import Inquiry, thread_countries
 
     stmt = select(Thread).options(
         selectinload(Thread.owner), selectinload(Thread.organisations), selectinload(Thread.countries)

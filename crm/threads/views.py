@@ -14,7 +14,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.forms import event_choices, user_choices
 from crm.listing import apply_sort, paginate, read_params
-from crm.models import Contact, Interaction, Organisation, Thread, User
+from crm.models import Interaction, Thread, User
 from crm.models.enums import Role, ThreadKind, ThreadStage
 from crm.threads import services
 from crm.threads.forms import (
@@ -52,8 +52,11 @@ def index():
 @bp.route("/threads/new", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def create():
-    contact = db.session.get(Contact, request.args.get("contact", 0, type=int))
-    organisation = db.session.get(Organisation, request.args.get("organisation", 0, type=int))
+    origin = services.ThreadOrigin.load(
+        contact_id=request.args.get("contact", 0, type=int),
+        organisation_id=request.args.get("organisation", 0, type=int),
+        inquiry_id=request.args.get("inquiry", 0, type=int),
+    )
     form = ThreadForm()
     if form.validate_on_submit():
         try:
@@ -61,11 +64,9 @@ def create():
                 ThreadKind(form.kind.data),
                 form.title.data,
                 actor=current_user,
-                contacts=[contact] if contact else [],
-                organisations=[organisation] if organisation else [],
-                countries=[c for c in (contact.country if contact else None,) if c],
                 next_action=form.next_action.data or "",
                 next_action_due=form.next_action_due.data,
+                **origin.links(),
             )
         except DomainError as exc:
             db.session.rollback()
@@ -74,7 +75,7 @@ def create():
             db.session.commit()
             flash(_("Thread opened."), "success")
             return redirect(url_for("threads.detail", thread_id=thread.id))
-    return render_template("threads/new.html", form=form, contact=contact, organisation=organisation)
+    return render_template("threads/new.html", form=form, origin=origin)
 
 
 def _load_thread(thread_id: int) -> Thread:

@@ -97,16 +97,16 @@ def test_no_activity_yet_offers_all_countries(client, login, viewer):
     assert "No country matches these filters." in html
 
 
-def test_query_count_does_not_grow_with_data(client, login, viewer, db, make_contact, count_queries):
+def test_query_count_does_not_grow_with_data(client, login, viewer, db, make_contact, count_statements):
     login(viewer)
     make_contact("One", "one@example.kz", "KZ")
     db.session.flush()
-    with count_queries() as few:
+    with count_statements() as few:
         client.get("/countries")
     for n, code in enumerate(["KG", "UZ", "TJ", "TM", "FR", "DE", "TH", "MY"]):
         make_contact(f"Contact {n}", f"c{n}@example.org", code)
     db.session.flush()
-    with count_queries() as many:
+    with count_statements() as many:
         client.get("/countries?with_activity=0")
     assert len(many) == len(few)
 
@@ -140,19 +140,19 @@ def test_unknown_country_is_404(client, login, viewer, code):
 
 
 def test_detail_query_count_does_not_grow_with_rows(
-    client, login, viewer, db, make_thread, make_inquiry, count_queries
+    client, login, viewer, db, make_thread, make_inquiry, count_statements
 ):
     login(viewer)
     kz = db.session.get(Country, "KZ")
     make_thread(title="One", countries=[kz])
     make_inquiry("A", "a@example.kz", country_code="KZ")
     db.session.flush()
-    with count_queries() as few:
+    with count_statements() as few:
         client.get("/countries/KZ")
     for n in range(5):
         make_thread(title=f"Thread {n}", countries=[kz])
         make_inquiry(f"Sender {n}", f"s{n}@example.kz", country_code="KZ")
     db.session.flush()
-    with count_queries() as many:
+    with count_statements() as many:
         client.get("/countries/KZ")
     assert len(many) == len(few)

@@ -129,19 +129,19 @@ def test_list_counts_filters_and_sorting(client, login, viewer, make_event, make
 
 
 def test_list_query_count_does_not_grow_with_events(
-    client, login, viewer, db, make_event, make_inquiry, make_organisation, count_queries
+    client, login, viewer, db, make_event, make_inquiry, make_organisation, count_statements
 ):
     host = make_organisation("Host")
     make_inquiry("S", "s@example.org", event_id=make_event("One", host=host).id)
     login(viewer)
     db.session.flush()
-    with count_queries() as few:
+    with count_statements() as few:
         client.get("/events")
     for n in range(6):
         other_host = make_organisation(f"Host {n}")
         make_inquiry(f"S{n}", f"s{n}@example.org", event_id=make_event(f"Event {n}", host=other_host).id)
     db.session.flush()
-    with count_queries() as many:
+    with count_statements() as many:
         client.get("/events")
     assert len(many) == len(few)
 

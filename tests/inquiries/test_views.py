@@ -297,3 +297,32 @@ def test_odd_query_parameters_stay_plain_data_in_links(client, staff, login, mak
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "http://localhost" not in page and "#evil" not in page
+
+
+def test_list_and_detail_statement_counts_do_not_grow_with_rows(
+    db, client, staff, login, make_inquiry, make_event, make_contact, count_statements
+):
+    from crm.models import Topic
+
+    event = make_event()
+    login(staff)
+
+    def statements(url):
+        db.session.expire_all()
+        with count_statements() as seen:
+            assert client.get(url).status_code == 200
+        return len(seen)
+
+    topic = Topic(name="Amnesties")
+    db.session.add(topic)
+    target = make_inquiry(event_id=event.id, assignee_id=staff.id, topics=[topic])
+    make_contact(email="aigerim@example.kz")
+    few_list, few_detail = statements("/inquiries"), statements(f"/inquiries/{target.id}")
+    for i in range(9):
+        extra = Topic(name=f"Topic {i}")
+        db.session.add(extra)
+        target.topics.append(extra)
+        make_inquiry(sender_name=f"Sender {i}", event_id=event.id, assignee_id=staff.id)
+        make_contact(full_name="Айгерим Нургалиева", email=f"other{i}@example.kz")
+    assert statements("/inquiries") == few_list
+    assert statements(f"/inquiries/{target.id}") == few_detail

@@ -2,8 +2,6 @@
 
 from datetime import date, timedelta
 
-from sqlalchemy import event
-
 from crm.models.enums import ThreadKind, ThreadStage
 
 
@@ -88,27 +86,31 @@ def test_open_a_thread_with_a_contact(db, client, staff, login, make_contact):
     assert thread.contacts == [contact] and [c.alpha2 for c in thread.countries] == ["KZ"]
 
 
-def test_list_page_statement_count_does_not_grow_with_rows(app, db, client, staff, login, make_thread):
+def test_list_and_detail_statement_counts_do_not_grow_with_rows(
+    db, client, staff, login, make_thread, make_contact, make_organisation, count_statements
+):
     from crm.models import Country
+    from crm.models.enums import InteractionKind
+    from crm.threads.services import add_interaction
 
     login(staff)
     kz = db.session.get(Country, "KZ")
 
-    def statements_for_list():
-        seen = []
-        listener = lambda *args: seen.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
-            assert client.get("/threads").status_code == 200
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
+    def statements(url):
+        db.session.expire_all()
+        with count_statements() as seen:
+            assert client.get(url).status_code == 200
         return len(seen)
 
-    make_thread(countries=[kz])
-    few = statements_for_list()
+    first = make_thread(countries=[kz], contacts=[make_contact()], organisations=[make_organisation()])
+    add_interaction(first, InteractionKind.EMAIL, "one", actor=staff)
+    few_list, few_detail = statements("/threads"), statements(f"/threads/{first.id}")
     for i in range(9):
-        make_thread(title=f"T{i}", countries=[kz])
-    assert statements_for_list() == few
+        make_thread(title=f"T{i}", countries=[kz], organisations=[make_organisation(name=f"Org {i}")])
+        first.contacts.append(make_contact(full_name=f"Person {i}", email=f"p{i}@example.org"))
+        add_interaction(first, InteractionKind.CALL, f"call {i}", actor=staff, contacts=list(first.contacts))
+    assert statements("/threads") == few_list
+    assert statements(f"/threads/{first.id}") == few_detail
 
 
 def test_the_rendered_next_action_form_saves_the_next_action(client, staff, login, make_thread):
@@ -155,3 +157,27 @@ def test_the_rendered_owner_form_reassigns(client, coordinator, login, make_thre
     url = f"/threads/{thread.id}"
     submit(client, url, f"{url}/owner", **{"owner-owner_id": str(other.id)})
     assert thread.owner == other
+
+
+def test_open_a_thread_later_from_a_converted_inquiry(db, client, staff, login, make_inquiry):
+    from crm.inquiries.services import convert_inquiry
+    from crm.models import Thread
+    from crm.models.base import utcnow
+    from crm.models.enums import InteractionKind
+    from crm.threads.services import add_interaction
+
+    inquiry = make_inquiry()
+    convert_inquiry(inquiry, actor=staff)  # "no thread for now"
+    login(staff)
+    assert "Open a thread from this inquiry" in client.get(f"/inquiries/{inquiry.id}").get_data(as_text=True)
+    response = client.post(
+        f"/threads/new?inquiry={inquiry.id}",
+        data={"kind": "material_exchange", "title": "Send the amnesty report"},
+    )
+    assert response.status_code == 302
+    thread = inquiry.threads[0]
+    assert isinstance(thread, Thread) and thread.contacts == [inquiry.contact]
+    assert [c.alpha2 for c in thread.countries] == ["KZ"]
+    add_interaction(thread, InteractionKind.MATERIAL_SENT, "Sent the report", actor=staff)
+    assert inquiry.first_response_at is not None  # answered on the thread opened later
+    assert inquiry.first_response_at <= utcnow()

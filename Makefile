@@ -31,7 +31,7 @@ demo: db
 
 run: demo
 	@echo
-	@if [ -f $(SIGN_IN) ]; then cat $(SIGN_IN); else echo "Create an account with: $(FLASK) users create you@example.org --role admin"; fi
+	@if [ -f $(SIGN_IN) ]; then cat $(SIGN_IN); else echo "Sign in with the password you chose, or create an account: $(FLASK) users create you@example.org --role admin"; fi
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 

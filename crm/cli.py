@@ -61,18 +61,39 @@ def seed_demo_command(password_file: str | None) -> None:
     result = load_demo()
     db.session.commit()
     click.echo(result.summary)
-    if result.sign_in:
-        lines = ["Sign in at http://127.0.0.1:5000/login with:"]
-        lines += [f"  {email}  /  {password}   ({role})" for email, password, role in result.sign_in]
-        lines.append("These are one-time passwords: you will be asked to choose your own.")
-        text = "\n".join(lines)
+    sign_in = result.sign_in
+    if not sign_in and password_file and Path(password_file).exists():
+        sign_in = _still_one_time(Path(password_file))
+    if not sign_in:
         if password_file:
-            path = Path(password_file)
-            path.write_text(text + "\n", encoding="utf-8")
-            path.chmod(0o600)  # one-time passwords: readable by this user only
-            click.echo(f"Sign-in details written to {password_file}.")
-        else:
-            click.echo(text)
+            Path(password_file).unlink(missing_ok=True)
+        click.echo("Sign in with the password you chose for your demo account.")
+        return
+    lines = ["Sign in at http://127.0.0.1:5000/login with:"]
+    lines += [f"  {email}  /  {password}   ({role})" for email, password, role in sign_in]
+    lines.append("These are one-time passwords: you will be asked to choose your own.")
+    text = "\n".join(lines)
+    if password_file:
+        path = Path(password_file)
+        path.write_text(text + "\n", encoding="utf-8")
+        path.chmod(0o600)  # one-time passwords: readable by this user only
+        click.echo(f"Sign-in details written to {password_file}.")
+    else:
+        click.echo(text)
+
+
+def _still_one_time(path: Path) -> list[tuple[str, str, str]]:
+    """The saved demo sign-ins whose one-time password has not been replaced yet."""
+    from crm.auth.services import find_by_email
+
+    kept = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[1] == "/" and "@" in parts[0]:
+            user = find_by_email(parts[0])
+            if user is not None and user.must_change_password:
+                kept.append((parts[0], parts[2], parts[3].strip("()")))
+    return kept
 
 
 def register(app: Flask) -> None:

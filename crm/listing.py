@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, g, request
-from sqlalchemy import Select
+from sqlalchemy import Select, func, literal_column, select
 
 
 @dataclass
@@ -51,9 +51,22 @@ def paginate(stmt: Select, params: ListParams):
     """One page of results with its total (two statements)."""
     from crm.extensions import db
 
-    return db.paginate(
-        stmt, page=params.page, per_page=current_app.config["PER_PAGE"], error_out=False, count=True
+    pager = db.paginate(
+        stmt, page=params.page, per_page=current_app.config["PER_PAGE"], error_out=False, count=False
     )
+    pager.total = count_rows(stmt)
+    return pager
+
+
+def count_rows(stmt: Select) -> int:
+    """How many rows a list query returns, without selecting its columns.
+
+    Counting over the whole entity would put even deferred (sensitive) columns in the subquery.
+    """
+    from crm.extensions import db
+
+    rows = stmt.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None)
+    return db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
 
 
 def contains(column: Any, text: str):

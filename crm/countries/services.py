@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
+from crm.listing import count_rows
 from crm.models import Contact, Country, Inquiry, Organisation, Thread, thread_countries
 
 M49_TABLE = Path(__file__).with_name("m49.csv")
@@ -259,8 +260,7 @@ class CountryPage:
 
 
 def _capped(stmt, limit: int) -> tuple[list, int]:
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    return list(db.session.scalars(stmt.limit(limit))), total
+    return list(db.session.scalars(stmt.limit(limit))), count_rows(stmt)
 
 
 def country_page(country: Country, limit: int = 50) -> CountryPage:

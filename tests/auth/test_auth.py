@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from crm.auth import services
 from crm.auth.views import safe_next
@@ -182,3 +182,19 @@ def test_users_create_command(app, db):
     assert services.authenticate("first.admin@example.org", password) == user
     again = runner.invoke(args=["users", "create", "first.admin@example.org"])
     assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_every_post_route_refuses_a_missing_or_wrong_csrf_token(app, db, client, admin, login):
+    login(admin)
+    before = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        posts = [r for r in app.url_map.iter_rules() if "POST" in r.methods and r.endpoint != "static"]
+        assert len(posts) > 20
+        for rule in posts:
+            url = re.sub(r"<(?:int:)?(\w+)>", "1", rule.rule)
+            assert client.post(url).status_code == 400, url
+            assert client.post(url, data={"csrf_token": "forged"}).status_code == 400, url
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert db.session.scalar(select(func.count()).select_from(AuditEntry)) == before

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -126,31 +130,42 @@ def detail(thread_id: int):
     return _detail(_load_thread(thread_id))
 
 
+def _save(thread: Thread, form: FlaskForm, form_key: str, change: Callable[[], Any], done: Callable[[], str]):
+    """One follow-up action on a thread: apply it, or show its error next to the field; nothing half-saved."""
+    if form.validate_on_submit():
+        try:
+            change()
+        except DomainError as exc:
+            db.session.rollback()
+            form[exc.field if exc.field in form else next(iter(form)).name].errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(done(), "success")
+            return redirect(url_for("threads.detail", thread_id=thread.id))
+    return _detail(_load_thread(thread.id), **{form_key: form}), 200
+
+
 @bp.route("/threads/<int:thread_id>/interactions", methods=["POST"])
 @role_required(Role.STAFF)
 def add_interaction(thread_id: int):
     thread = _load_thread(thread_id)
     form = InteractionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_interaction(
-                thread,
-                form.kind.data,
-                form.summary.data,
-                actor=current_user,
-                occurred_at=form.occurred_at.data,
-                contacts=list(thread.contacts),
-                next_action=form.next_action.data or "",
-                next_action_due=form.next_action_due.data,
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form[exc.field or "summary"].errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Interaction recorded."), "success")
-            return redirect(url_for("threads.detail", thread_id=thread.id))
-    return _detail(_load_thread(thread_id), interaction_form=form), 200
+    return _save(
+        thread,
+        form,
+        "interaction_form",
+        lambda: services.add_interaction(
+            thread,
+            form.kind.data,
+            form.summary.data,
+            actor=current_user,
+            occurred_at=form.occurred_at.data,
+            contacts=list(thread.contacts),
+            next_action=form.next_action.data or "",
+            next_action_due=form.next_action_due.data,
+        ),
+        lambda: _("Interaction recorded."),
+    )
 
 
 @bp.route("/threads/<int:thread_id>/stage", methods=["POST"])
@@ -158,21 +173,18 @@ def add_interaction(thread_id: int):
 def change_stage(thread_id: int):
     thread = _load_thread(thread_id)
     form = _stage_form(thread, StageForm(prefix="stage"))
-    if form.validate_on_submit():
-        previous = thread.stage
-        try:
-            services.change_stage(thread, form.stage.data, actor=current_user, outcome=form.outcome.data)
-        except DomainError as exc:
-            db.session.rollback()
-            form.stage.errors.append(str(exc))
-        else:
-            db.session.commit()
-            if thread.stage != previous:
-                flash(_("Stage changed to %(stage)s.", stage=thread.stage.label), "success")
-            else:
-                flash(_("Thread saved."), "success")
-            return redirect(url_for("threads.detail", thread_id=thread.id))
-    return _detail(_load_thread(thread_id), stage_form=form), 200
+    previous = thread.stage
+    return _save(
+        thread,
+        form,
+        "stage_form",
+        lambda: services.change_stage(thread, form.stage.data, actor=current_user, outcome=form.outcome.data),
+        lambda: (
+            _("Stage changed to %(stage)s.", stage=thread.stage.label)
+            if thread.stage != previous
+            else _("Thread saved.")
+        ),
+    )
 
 
 @bp.route("/threads/<int:thread_id>/next-action", methods=["POST"])
@@ -180,19 +192,15 @@ def change_stage(thread_id: int):
 def next_action(thread_id: int):
     thread = _load_thread(thread_id)
     form = NextActionForm(prefix="na")
-    if form.validate_on_submit():
-        try:
-            services.set_next_action(
-                thread, form.next_action.data, form.next_action_due.data, actor=current_user
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form[exc.field or "next_action"].errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Next action saved."), "success")
-            return redirect(url_for("threads.detail", thread_id=thread.id))
-    return _detail(_load_thread(thread_id), next_action_form=form), 200
+    return _save(
+        thread,
+        form,
+        "next_action_form",
+        lambda: services.set_next_action(
+            thread, form.next_action.data, form.next_action_due.data, actor=current_user
+        ),
+        lambda: _("Next action saved."),
+    )
 
 
 @bp.route("/threads/<int:thread_id>/edit", methods=["POST"])
@@ -200,19 +208,15 @@ def next_action(thread_id: int):
 def edit(thread_id: int):
     thread = _load_thread(thread_id)
     form = EditThreadForm(prefix="edit")
-    if form.validate_on_submit():
-        try:
-            services.update_thread(
-                thread, {"title": form.title.data, "outcome": form.outcome.data}, actor=current_user
-            )
-        except DomainError as exc:
-            db.session.rollback()
-            form[exc.field or "title"].errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Thread saved."), "success")
-            return redirect(url_for("threads.detail", thread_id=thread.id))
-    return _detail(_load_thread(thread_id), edit_form=form), 200
+    return _save(
+        thread,
+        form,
+        "edit_form",
+        lambda: services.update_thread(
+            thread, {"title": form.title.data, "outcome": form.outcome.data}, actor=current_user
+        ),
+        lambda: _("Thread saved."),
+    )
 
 
 @bp.route("/threads/<int:thread_id>/owner", methods=["POST"])

@@ -24,7 +24,18 @@ class Config:
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # noqa: S105 - a method name, not a password
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_SUPPORTED_LOCALES = ("en", "ru")
+    # A thread with no interaction for this many days is "stale" on boards and reminders.
     STALE_DAYS = int(os.environ.get("STALE_DAYS", "14"))
+    # Outgoing mail for `flask followups remind`; no MAIL_SERVER means no mail can be sent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "false").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "")
+    # Base address used in links inside e-mails (the app cannot guess it outside a request).
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
 
 
 class DevelopmentConfig(Config):

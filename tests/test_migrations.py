@@ -53,3 +53,30 @@ def test_upgrade_from_nothing_matches_the_models_and_loads_countries(empty_datab
             tables = inspect(conn).get_table_names()
         assert set(tables) <= {"alembic_version"}
         db.engine.dispose()
+
+
+def test_0002_fills_status_changed_at_for_existing_inquiries(empty_database_url):
+    class MigrationConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    app = create_app(MigrationConfig)
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO inquiries (received_at, channel, sender_name, sender_email, sender_organisation,"
+                    " sender_country, subject, message, status, converted_at, created_at, updated_at)"
+                    " VALUES ('2026-10-01 09:00:00+00', 'email', 'A', '', '', '', '', '', 'converted',"
+                    " '2026-10-03 09:00:00+00', '2026-10-01 09:00:00+00', '2026-10-01 09:00:00+00'),"
+                    " ('2026-10-02 09:00:00+00', 'email', 'B', '', '', '', '', '', 'new', NULL,"
+                    " '2026-10-02 09:00:00+00', '2026-10-02 09:00:00+00')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT sender_name, status_changed_at FROM inquiries ORDER BY sender_name"))
+            changed = {name: str(at)[:10] for name, at in rows}
+        assert changed == {"A": "2026-10-03", "B": "2026-10-02"}
+        db.session.remove()
+        db.engine.dispose()

@@ -58,6 +58,11 @@ def can_view_sensitive(user: Any) -> bool:
     return has_role(user, Role.COORDINATOR)
 
 
+def can_view_pipelines(user: Any) -> bool:
+    """The coordinator boards (inquiries by status, threads by stage, membership)."""
+    return has_role(user, Role.COORDINATOR)
+
+
 def can_export(user: Any) -> bool:
     return has_role(user, Role.COORDINATOR)
 
@@ -103,6 +108,7 @@ TEMPLATE_PREDICATES = {
     "can_assign": can_assign,
     "can_view_sensitive": can_view_sensitive,
     "can_export": can_export,
+    "can_view_pipelines": can_view_pipelines,
     "can_manage_users": can_manage_users,
     "can_manage_reference_data": can_manage_reference_data,
 }

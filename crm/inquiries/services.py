@@ -63,6 +63,7 @@ def log_inquiry(data: dict[str, Any], *, actor: User, topics: list[Topic] | None
         fields["country_code"] = resolve_country(fields.get("sender_country"))
     inquiry = Inquiry(**fields, created_by_id=actor.id, topics=list(topics or []))
     inquiry.status = InquiryStatus.ASSIGNED if inquiry.assignee_id else InquiryStatus.NEW
+    inquiry.status_changed_at = received_at
     db.session.add(inquiry)
     db.session.flush()
     record(actor, "create", inquiry, changes={"sender_name": inquiry.sender_name, "channel": inquiry.channel})

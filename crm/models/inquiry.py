@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy import Column, DateTime, ForeignKey, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
 from crm.extensions import db
 from crm.models.base import TimestampMixin, as_utc, enum_column, utcnow
@@ -47,6 +48,8 @@ class Inquiry(TimestampMixin, db.Model):
     status: Mapped[InquiryStatus] = mapped_column(
         enum_column(InquiryStatus), default=InquiryStatus.NEW, index=True
     )
+    # Kept by the listener below: how long an inquiry has sat in its status (the boards show it).
+    status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -74,3 +77,9 @@ class Inquiry(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Inquiry {self.id} {self.sender_name!r} {self.status}>"
+
+
+@event.listens_for(Inquiry.status, "set")
+def _status_changed(inquiry: Inquiry, value: InquiryStatus, old: object, _initiator: object) -> None:
+    if value != old and old is not NO_VALUE and old is not NEVER_SET:
+        inquiry.status_changed_at = utcnow()

@@ -216,6 +216,34 @@ def add_interaction(
     return interaction
 
 
+# --- What is slipping: shared by lists, boards, the home page, reminders and reports ---------
+
+
+def overdue_condition(today: date):
+    """SQL: an open thread whose next action's due date has passed."""
+    return (Thread.next_action_due < today) & Thread.stage.not_in(CLOSED_STAGES)
+
+
+def stale_condition(now: datetime, stale_days: int):
+    """SQL: an open thread with no interaction for `stale_days` (or none since it opened that long ago)."""
+    cutoff = now - timedelta(days=stale_days)
+    quiet = Thread.last_interaction_at < cutoff
+    never = Thread.last_interaction_at.is_(None) & (Thread.opened_on < cutoff.date())
+    return (quiet | never) & Thread.stage.not_in(CLOSED_STAGES)
+
+
+def is_overdue(thread: Thread, today: date) -> bool:
+    return bool(thread.next_action_due and thread.next_action_due < today and not thread.is_closed)
+
+
+def is_stale(thread: Thread, now: datetime, stale_days: int) -> bool:
+    if thread.is_closed:
+        return False
+    cutoff = now - timedelta(days=stale_days)
+    last = as_utc(thread.last_interaction_at)
+    return last < cutoff if last is not None else thread.opened_on < cutoff.date()
+
+
 # --- Queries for the list and detail pages -------------------------------------------------
 
 THREAD_FILTERS = ("q", "kind", "stage", "owner", "country", "region", "event", "overdue", "open")
@@ -265,7 +293,7 @@ def thread_list_query(filters: dict[str, str]):
             Thread.origin_inquiry_id.in_(select(Inquiry.id).where(Inquiry.event_id == int(event)))
         )
     if filters.get("overdue"):
-        stmt = stmt.where(Thread.next_action_due < date.today(), Thread.stage.not_in(CLOSED_STAGES))
+        stmt = stmt.where(overdue_condition(date.today()))
     if filters.get("open"):
         stmt = stmt.where(Thread.stage.not_in(CLOSED_STAGES))
     return stmt

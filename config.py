@@ -26,6 +26,8 @@ class Config:
     BABEL_SUPPORTED_LOCALES = ("en", "ru")
     # A thread with no interaction for this many days is "stale" on boards and reminders.
     STALE_DAYS = int(os.environ.get("STALE_DAYS", "14"))
+    # An inquiry with no answer this many days after it arrived is overdue.
+    RESPONSE_DAYS = int(os.environ.get("RESPONSE_DAYS", "3"))
     # Outgoing mail for `flask followups remind`; no MAIL_SERVER means no mail can be sent.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

@@ -16,12 +16,16 @@ class _FormParser(HTMLParser):
         self._textarea: str | None = None
         self._text = ""
         self.found = False
+        self.form_id: str | None = None
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and a.get("action") == self.action:
+        if tag == "form" and a.get("action") == self.action and not self.found:
             self.inside = self.found = True
-        if not self.inside:
+            self.form_id = a.get("id")
+        # Controls outside the form join it with form="<its id>", as browsers do.
+        joined = self.form_id is not None and a.get("form") == self.form_id
+        if not self.inside and not joined:
             return
         name = a.get("name")
         if tag == "input" and name:

@@ -75,7 +75,9 @@ def test_0002_fills_status_changed_at_for_existing_inquiries(empty_database_url)
             )
         upgrade()
         with db.engine.connect() as conn:
-            rows = conn.execute(text("SELECT sender_name, status_changed_at FROM inquiries ORDER BY sender_name"))
+            rows = conn.execute(
+                text("SELECT sender_name, status_changed_at FROM inquiries ORDER BY sender_name")
+            )
             changed = {name: str(at)[:10] for name, at in rows}
         assert changed == {"A": "2026-10-03", "B": "2026-10-02"}
         db.session.remove()

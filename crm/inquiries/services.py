@@ -150,6 +150,36 @@ def record_first_response(inquiry: Inquiry, at: datetime, *, actor: User) -> boo
     return True
 
 
+def move_inquiry(inquiry: Inquiry, status: InquiryStatus | str, *, actor: User) -> None:
+    """Move an inquiry to another status from a board, through the same rules as its page."""
+    try:
+        status = InquiryStatus(status)
+    except ValueError:
+        raise InquiryError(_("Unknown status."), "status") from None
+    if status == inquiry.status:
+        return
+    if status == InquiryStatus.CONVERTED or inquiry.status == InquiryStatus.CONVERTED:
+        raise InquiryError(
+            _("Conversion is done on the inquiry's page, where you choose the contact."), "status"
+        )
+    if inquiry.status == InquiryStatus.CLOSED:
+        reopen_inquiry(inquiry, actor=actor)
+    if status == InquiryStatus.CLOSED:
+        close_inquiry(inquiry, actor=actor)
+    elif status == InquiryStatus.RESPONDED:
+        if inquiry.first_response_at is None:
+            mark_responded(inquiry, None, actor=actor)
+        else:
+            record(actor, "status", inquiry, changes={"status": [inquiry.status, status]})
+            inquiry.status = status
+    elif status == InquiryStatus.ASSIGNED:
+        assign_inquiry(inquiry, inquiry.assignee or actor, actor=actor)
+    elif status == InquiryStatus.NEW:
+        if inquiry.first_response_at is not None:
+            raise InquiryError(_("This inquiry has been answered; it cannot be new again."), "status")
+        assign_inquiry(inquiry, None, actor=actor)
+
+
 @dataclass
 class Triage:
     """What the inquiry page offers: likely existing records for the sender."""

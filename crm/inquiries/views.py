@@ -17,6 +17,7 @@ from crm.inquiries.forms import AssignForm, ConvertForm, InquiryForm, RespondedF
 from crm.listing import apply_sort, paginate, read_params
 from crm.models import Inquiry, Topic, User
 from crm.models.enums import InquiryChannel, InquiryStatus, Role
+from crm.pipeline.forms import bulk_reassign_form
 
 bp = Blueprint("inquiries", __name__)
 
@@ -29,6 +30,7 @@ def index():
     return render_template(
         "inquiries/index.html",
         pager=paginate(stmt, params),
+        bulk_form=bulk_reassign_form("inquiry", request.full_path) if can_reassign(current_user) else None,
         params=params,
         options={
             "event": event_choices(),

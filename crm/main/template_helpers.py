@@ -62,6 +62,17 @@ def ago(value: datetime | None) -> str:
     return ngettext("%(num)d day ago", "%(num)d days ago", days)
 
 
+def age(value: datetime | date | None) -> str:
+    """How long something has been where it is: 'for 3 days', 'since today'."""
+    if value is None:
+        return ""
+    start = as_utc(value).date() if isinstance(value, datetime) else value
+    days = (date.today() - start).days
+    if days <= 0:
+        return _("since today")
+    return ngettext("for %(num)d day", "for %(num)d days", days)
+
+
 def duration(value: timedelta | None) -> str:
     if value is None:
         return ""
@@ -85,4 +96,5 @@ def register(app: Flask) -> None:
         due=due_label,
         ago=ago,
         duration=duration,
+        age=age,
     )

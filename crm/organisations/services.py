@@ -105,6 +105,11 @@ def _set_owner(organisation: Organisation, owner_id: int | None, *, actor: User)
         record(actor, "reassign", organisation, changes={"owner_id": [old, owner_id]})
 
 
+def reassign_organisation(organisation: Organisation, owner: User, *, actor: User) -> None:
+    """Hand the organisation (and its membership follow-up) to another owner."""
+    _set_owner(organisation, owner.id, actor=actor)
+
+
 def add_organisation(data: dict[str, Any], *, actor: User, may_set_owner: bool) -> Organisation:
     """create_organisation, then hand it to another owner if the actor may and asked to."""
     organisation = create_organisation(data, actor=actor)

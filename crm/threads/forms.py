@@ -39,9 +39,9 @@ class InteractionForm(FlaskForm):
         validators=[DataRequired(_l("Write a short summary of what happened.")), Length(max=10000)],
     )
     next_action = StringField(
-        _l("Next action"),
+        _l("New next action"),
         validators=[Optional(), Length(max=300)],
-        description=_l("Replaces the current next action; leave empty if nothing is pending."),
+        description=_l("Leave empty if the current one is done: a call, e-mail or meeting settles it."),
     )
     next_action_due = DateField(_l("Due"), validators=[Optional()])
 

@@ -180,8 +180,9 @@ def add_interaction(
 ) -> Interaction:
     """Record an interaction; the first real one answers the origin inquiry.
 
-    If `next_action` is given (even empty) it replaces the thread's next action:
-    logging real contact resets the reminder rather than leaving it to nag.
+    A given `next_action` (even empty) replaces the thread's next action. Without one,
+    real contact (anything but a note) settles the pending next action: the reminder
+    resets when someone actually got in touch, rather than nagging; a note leaves it be.
     """
     summary = (summary or "").strip()
     if not summary:
@@ -211,6 +212,8 @@ def add_interaction(
         record_first_response(inquiry, occurred_at, actor=actor)
     if next_action is not None:
         set_next_action(thread, next_action, next_action_due, actor=actor)
+    elif interaction.kind != InteractionKind.NOTE and thread.next_action:
+        set_next_action(thread, "", None, actor=actor)
     db.session.flush()
     record(actor, "interaction", thread, changes={"kind": interaction.kind, "interaction_id": interaction.id})
     return interaction

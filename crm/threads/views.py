@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.auth.permissions import role_required
+from crm.auth.permissions import can_reassign, role_required
 from crm.countries.services import country_choices, region_filter_options
 from crm.errors import DomainError
 from crm.extensions import db
@@ -20,6 +20,7 @@ from crm.forms import event_choices, user_choices
 from crm.listing import apply_sort, paginate, read_params
 from crm.models import Interaction, Thread, User
 from crm.models.enums import Role, ThreadKind, ThreadStage
+from crm.pipeline.forms import bulk_reassign_form
 from crm.threads import services
 from crm.threads.forms import (
     EditThreadForm,
@@ -41,6 +42,7 @@ def index():
     return render_template(
         "threads/index.html",
         pager=paginate(stmt, params),
+        bulk_form=bulk_reassign_form("thread", request.full_path) if can_reassign(current_user) else None,
         params=params,
         options={
             "kind": ThreadKind.choices(),
@@ -106,9 +108,7 @@ def _stage_form(thread: Thread, form: StageForm | None = None) -> StageForm:
 
 
 def _detail(thread: Thread, **forms):
-    interaction_form = forms.get("interaction_form") or InteractionForm(
-        formdata=None, next_action=thread.next_action, next_action_due=thread.next_action_due
-    )
+    interaction_form = forms.get("interaction_form") or InteractionForm(formdata=None)
     owner_form = OwnerForm(prefix="owner", owner_id=thread.owner_id, formdata=None)
     owner_form.owner_id.choices = user_choices(blank=False)
     return render_template(
@@ -161,7 +161,7 @@ def add_interaction(thread_id: int):
             actor=current_user,
             occurred_at=form.occurred_at.data,
             contacts=list(thread.contacts),
-            next_action=form.next_action.data or "",
+            next_action=(form.next_action.data or "").strip() or None,
             next_action_due=form.next_action_due.data,
         ),
         lambda: _("Interaction recorded."),

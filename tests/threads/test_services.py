@@ -94,3 +94,11 @@ def test_list_query_filters(db, staff, make_thread, make_user):
     assert found(overdue="1") == {a}
     services.change_stage(a, ThreadStage.DROPPED, actor=staff)
     assert found(overdue="1") == set() and found(open="1") == {b}
+
+
+def test_real_contact_settles_the_pending_next_action_but_a_note_does_not(db, staff, make_thread):
+    thread = make_thread(next_action="Call back", next_action_due=date.today() - timedelta(days=1))
+    services.add_interaction(thread, InteractionKind.NOTE, "Tried to reach them; left a message", actor=staff)
+    assert thread.next_action == "Call back"  # still pending: a note is not contact
+    services.add_interaction(thread, InteractionKind.CALL, "Spoke with them", actor=staff)
+    assert thread.next_action == "" and thread.next_action_due is None

@@ -181,3 +181,24 @@ def test_open_a_thread_later_from_a_converted_inquiry(db, client, staff, login, 
     add_interaction(thread, InteractionKind.MATERIAL_SENT, "Sent the report", actor=staff)
     assert inquiry.first_response_at is not None  # answered on the thread opened later
     assert inquiry.first_response_at <= utcnow()
+
+
+def test_logging_a_call_with_an_empty_next_action_clears_the_reminder(client, staff, login, make_thread):
+    from tests.helpers import submit
+
+    thread = make_thread(next_action="Call back", next_action_due=date.today() - timedelta(days=1))
+    login(staff)
+    url = f"/threads/{thread.id}"
+    assert "Current next action" in client.get(url).get_data(as_text=True)
+    submit(client, url, f"{url}/interactions", kind="call", summary="Called back")
+    assert thread.next_action == "" and thread.next_action_due is None
+    submit(
+        client,
+        url,
+        f"{url}/interactions",
+        kind="email",
+        summary="Sent notes",
+        next_action="Send the report",
+        next_action_due=(date.today() + timedelta(days=3)).isoformat(),
+    )
+    assert thread.next_action == "Send the report"

@@ -1,0 +1,391 @@
+"""Coordinator boards: inquiries by status, threads by stage, organisations by membership.
+
+Every board is two queries whatever its size: one grouped count per column and one
+query for the cards (at most CARD_LIMIT per column, picked with a window function).
+Moving a card goes through the same service as the record's own page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy.orm import selectinload
+
+from crm.countries.services import region_condition
+from crm.errors import DomainError
+from crm.extensions import db
+from crm.inquiries.services import assign_inquiry
+from crm.models import (
+    Affiliation,
+    Inquiry,
+    Organisation,
+    Thread,
+    User,
+    contact_tags,
+    thread_contacts,
+    thread_countries,
+    thread_organisations,
+)
+from crm.models.base import as_utc
+from crm.models.enums import STAGES_BY_KIND, InquiryStatus, MembershipStatus, ThreadKind
+from crm.organisations.services import reassign_organisation
+from crm.threads.services import overdue_condition, reassign_thread, stale_condition
+
+
+class PipelineError(DomainError):
+    """A board action could not be done; nothing was changed."""
+
+
+CARD_LIMIT = 50
+BOARD_FILTERS = ("event", "country", "region", "owner", "tag", "overdue", "stale")
+MEMBERSHIP_COLUMNS = (
+    MembershipStatus.PROSPECT,
+    MembershipStatus.INVITED,
+    MembershipStatus.APPLIED,
+    MembershipStatus.MEMBER,
+    MembershipStatus.FORMER,
+)
+OPEN_INQUIRY = (InquiryStatus.NEW, InquiryStatus.ASSIGNED)
+
+
+@dataclass
+class BoardFilters:
+    """The board's query parameters, validated."""
+
+    event: int | None = None
+    country: str | None = None
+    region: str | None = None
+    owner: int | None = None
+    tag: int | None = None
+    overdue: bool = False
+    stale: bool = False
+
+    @classmethod
+    def from_args(cls, args: dict[str, str]) -> BoardFilters:
+        def number(name: str) -> int | None:
+            value = args.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        return cls(
+            event=number("event"),
+            country=(args.get("country") or "").upper()[:2] or None,
+            region=(args.get("region") or "")[:3] or None,
+            owner=number("owner"),
+            tag=number("tag"),
+            overdue=bool(args.get("overdue")),
+            stale=bool(args.get("stale")),
+        )
+
+
+@dataclass
+class Clock:
+    """'Now' and the thresholds, passed in so boards and tests agree on what is late."""
+
+    now: datetime
+    stale_days: int
+    response_days: int
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+
+@dataclass
+class Card:
+    record: Any
+    title: str
+    url_kind: str
+    organisation: str
+    country: str
+    owner: str
+    since: datetime | date | None
+    next_action: str = ""
+    due: date | None = None
+    overdue: bool = False
+    stale: bool = False
+
+
+@dataclass
+class Column:
+    key: str
+    label: Any
+    count: int
+    cards: list[Card] = field(default_factory=list)
+
+
+@dataclass
+class Board:
+    columns: list[Column]
+
+    @property
+    def total(self) -> int:
+        return sum(column.count for column in self.columns)
+
+
+# --- Building blocks -------------------------------------------------------------------------
+
+
+def _limited_per_column(stmt: Select, column: Any, order: list[Any], model: Any) -> Select:
+    """The cards of every column, at most CARD_LIMIT each, in one query."""
+    rank = func.row_number().over(partition_by=column, order_by=order).label("rank")
+    ranked = stmt.with_only_columns(model.id, rank, maintain_column_froms=True).subquery()
+    return (
+        select(model)
+        .join(ranked, ranked.c.id == model.id)
+        .where(ranked.c.rank <= CARD_LIMIT)
+        .order_by(ranked.c.rank)
+    )
+
+
+def _counts(stmt: Select, column: Any) -> dict[Any, int]:
+    grouped = stmt.with_only_columns(column, func.count(), maintain_column_froms=True).group_by(column)
+    return {key: count for key, count in db.session.execute(grouped)}
+
+
+def _age_start(value: datetime | date | None) -> datetime | date | None:
+    return as_utc(value) if isinstance(value, datetime) else value
+
+
+# --- Threads ---------------------------------------------------------------------------------
+
+
+def _thread_conditions(filters: BoardFilters, clock: Clock) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.event:
+        conditions.append(
+            Thread.origin_inquiry_id.in_(select(Inquiry.id).where(Inquiry.event_id == filters.event))
+        )
+    if filters.country:
+        conditions.append(
+            Thread.id.in_(
+                select(thread_countries.c.thread_id).where(thread_countries.c.country_code == filters.country)
+            )
+        )
+    if filters.region:
+        in_region = region_condition(thread_countries.c.country_code, filters.region)
+        conditions.append(Thread.id.in_(select(thread_countries.c.thread_id).where(in_region)))
+    if filters.owner:
+        conditions.append(Thread.owner_id == filters.owner)
+    if filters.tag:
+        tagged = select(thread_contacts.c.thread_id).join(
+            contact_tags, contact_tags.c.contact_id == thread_contacts.c.contact_id
+        )
+        conditions.append(Thread.id.in_(tagged.where(contact_tags.c.tag_id == filters.tag)))
+    if filters.overdue:
+        conditions.append(overdue_condition(clock.today))
+    if filters.stale:
+        conditions.append(stale_condition(clock.now, clock.stale_days))
+    return conditions
+
+
+def thread_board(kind: ThreadKind, filters: BoardFilters, clock: Clock) -> Board:
+    """Threads of one kind in columns by stage."""
+    base = select(Thread).where(Thread.kind == kind, *_thread_conditions(filters, clock))
+    counts = _counts(base, Thread.stage)
+    order = [Thread.next_action_due.is_(None), Thread.next_action_due, Thread.stage_changed_at, Thread.id]
+    cards_stmt = _limited_per_column(base, Thread.stage, order, Thread).options(
+        selectinload(Thread.owner), selectinload(Thread.organisations), selectinload(Thread.countries)
+    )
+    by_stage: dict[Any, list[Card]] = {}
+    overdue_ids = _ids(base.where(overdue_condition(clock.today)), Thread)
+    stale_ids = _ids(base.where(stale_condition(clock.now, clock.stale_days)), Thread)
+    for thread in db.session.scalars(cards_stmt):
+        by_stage.setdefault(thread.stage, []).append(
+            Card(
+                record=thread,
+                title=thread.title,
+                url_kind="thread",
+                organisation=", ".join(o.name for o in thread.organisations),
+                country=", ".join(c.name for c in thread.countries),
+                owner=thread.owner.name if thread.owner else "",
+                since=_age_start(thread.stage_changed_at),
+                next_action=thread.next_action,
+                due=thread.next_action_due,
+                overdue=thread.id in overdue_ids,
+                stale=thread.id in stale_ids,
+            )
+        )
+    return Board(
+        [
+            Column(stage.value, stage.label, counts.get(stage, 0), by_stage.get(stage, []))
+            for stage in STAGES_BY_KIND[kind]
+        ]
+    )
+
+
+def _ids(stmt: Select, model: Any) -> set[int]:
+    return set(db.session.scalars(stmt.with_only_columns(model.id, maintain_column_froms=True)))
+
+
+# --- Inquiries -------------------------------------------------------------------------------
+
+
+def _inquiry_overdue(clock: Clock) -> ColumnElement[bool]:
+    """Not answered, and waiting longer than the response target."""
+    return (
+        Inquiry.first_response_at.is_(None)
+        & Inquiry.status.in_(OPEN_INQUIRY)
+        & (Inquiry.received_at < clock.now - timedelta(days=clock.response_days))
+    )
+
+
+def _inquiry_stale(clock: Clock) -> ColumnElement[bool]:
+    """Still open, and its status has not moved for the stale period."""
+    return Inquiry.status.in_((*OPEN_INQUIRY, InquiryStatus.RESPONDED)) & (
+        Inquiry.status_changed_at < clock.now - timedelta(days=clock.stale_days)
+    )
+
+
+def _inquiry_conditions(filters: BoardFilters, clock: Clock) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.event:
+        conditions.append(Inquiry.event_id == filters.event)
+    if filters.country:
+        conditions.append(Inquiry.country_code == filters.country)
+    if filters.region:
+        conditions.append(region_condition(Inquiry.country_code, filters.region))
+    if filters.owner:
+        conditions.append(Inquiry.assignee_id == filters.owner)
+    if filters.tag:
+        tagged = select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == filters.tag)
+        conditions.append(Inquiry.contact_id.in_(tagged))
+    if filters.overdue:
+        conditions.append(_inquiry_overdue(clock))
+    if filters.stale:
+        conditions.append(_inquiry_stale(clock))
+    return conditions
+
+
+def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
+    """Inquiries in columns by status; the oldest waiting first."""
+    base = select(Inquiry).where(*_inquiry_conditions(filters, clock))
+    counts = _counts(base, Inquiry.status)
+    cards_stmt = _limited_per_column(
+        base, Inquiry.status, [Inquiry.received_at, Inquiry.id], Inquiry
+    ).options(selectinload(Inquiry.assignee), selectinload(Inquiry.country))
+    overdue_ids = _ids(base.where(_inquiry_overdue(clock)), Inquiry)
+    stale_ids = _ids(base.where(_inquiry_stale(clock)), Inquiry)
+    by_status: dict[Any, list[Card]] = {}
+    for inquiry in db.session.scalars(cards_stmt):
+        answer_by = (as_utc(inquiry.received_at) + timedelta(days=clock.response_days)).date()
+        unanswered = inquiry.first_response_at is None and inquiry.status in OPEN_INQUIRY
+        by_status.setdefault(inquiry.status, []).append(
+            Card(
+                record=inquiry,
+                title=inquiry.sender_name,
+                url_kind="inquiry",
+                organisation=inquiry.sender_organisation,
+                country=inquiry.country.name if inquiry.country else inquiry.sender_country,
+                owner=inquiry.assignee.name if inquiry.assignee else "",
+                since=_age_start(inquiry.status_changed_at),
+                next_action=inquiry.subject,
+                due=answer_by if unanswered else None,
+                overdue=inquiry.id in overdue_ids,
+                stale=inquiry.id in stale_ids,
+            )
+        )
+    return Board([Column(s.value, s.label, counts.get(s, 0), by_status.get(s, [])) for s in InquiryStatus])
+
+
+# --- Membership ------------------------------------------------------------------------------
+
+
+def _organisation_conditions(filters: BoardFilters, clock: Clock) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Organisation.membership_status.in_(MEMBERSHIP_COLUMNS)]
+    people = select(Affiliation.organisation_id)
+    if filters.event:
+        senders = select(Inquiry.contact_id).where(Inquiry.event_id == filters.event)
+        conditions.append(Organisation.id.in_(people.where(Affiliation.contact_id.in_(senders))))
+    if filters.country:
+        conditions.append(Organisation.country_code == filters.country)
+    if filters.region:
+        conditions.append(region_condition(Organisation.country_code, filters.region))
+    if filters.owner:
+        conditions.append(Organisation.owner_id == filters.owner)
+    if filters.tag:
+        tagged = select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == filters.tag)
+        conditions.append(Organisation.id.in_(people.where(Affiliation.contact_id.in_(tagged))))
+    if filters.overdue:
+        late = select(thread_organisations.c.organisation_id).join(
+            Thread, Thread.id == thread_organisations.c.thread_id
+        )
+        conditions.append(Organisation.id.in_(late.where(overdue_condition(clock.today))))
+    if filters.stale:
+        conditions.append(_membership_stale(clock))
+    return conditions
+
+
+def _membership_stale(clock: Clock) -> ColumnElement[bool]:
+    """A prospect, invitation or application that has not moved for the stale period."""
+    waiting = (MembershipStatus.PROSPECT, MembershipStatus.INVITED, MembershipStatus.APPLIED)
+    cutoff = clock.today - timedelta(days=clock.stale_days)
+    return Organisation.membership_status.in_(waiting) & (Organisation.membership_since < cutoff)
+
+
+def membership_board(filters: BoardFilters, clock: Clock) -> Board:
+    """Organisations in columns by network membership status."""
+    base = select(Organisation).where(*_organisation_conditions(filters, clock))
+    counts = _counts(base, Organisation.membership_status)
+    order = [Organisation.membership_since, Organisation.id]
+    cards_stmt = _limited_per_column(base, Organisation.membership_status, order, Organisation).options(
+        selectinload(Organisation.owner), selectinload(Organisation.country)
+    )
+    stale_ids = _ids(base.where(_membership_stale(clock)), Organisation)
+    overdue_ids = _overdue_organisations(base, clock)
+    by_status: dict[Any, list[Card]] = {}
+    for organisation in db.session.scalars(cards_stmt):
+        by_status.setdefault(organisation.membership_status, []).append(
+            Card(
+                record=organisation,
+                title=organisation.name,
+                url_kind="organisation",
+                organisation=organisation.kind.label,
+                country=organisation.country.name if organisation.country else "",
+                owner=organisation.owner.name if organisation.owner else "",
+                since=organisation.membership_since,
+                overdue=organisation.id in overdue_ids,
+                stale=organisation.id in stale_ids,
+            )
+        )
+    return Board(
+        [Column(s.value, s.label, counts.get(s, 0), by_status.get(s, [])) for s in MEMBERSHIP_COLUMNS]
+    )
+
+
+def _overdue_organisations(base: Select, clock: Clock) -> set[int]:
+    """Organisations on this board with an open thread whose next action is overdue."""
+    late = exists().where(
+        thread_organisations.c.organisation_id == Organisation.id,
+        Thread.id == thread_organisations.c.thread_id,
+        overdue_condition(clock.today),
+    )
+    return _ids(base.where(late), Organisation)
+
+
+# --- Bulk reassignment -----------------------------------------------------------------------
+
+REASSIGNABLE = {"thread": Thread, "inquiry": Inquiry, "organisation": Organisation}
+
+
+def bulk_reassign(kind: str, ids: list[int], owner: User, *, actor: User) -> int:
+    """Give several threads, inquiries or organisations to one owner, each change audited."""
+    model = REASSIGNABLE.get(kind)
+    if model is None:
+        raise PipelineError(_("Unknown kind of record."))
+    if not ids:
+        raise PipelineError(_("Select at least one card or row first."), "ids")
+    records = list(db.session.scalars(select(model).where(model.id.in_(ids))))
+    if len(records) != len(set(ids)):
+        raise PipelineError(_("Some of the selected records no longer exist; nothing was changed."), "ids")
+    for record in records:
+        if kind == "thread":
+            reassign_thread(record, owner, actor=actor)
+        elif kind == "inquiry":
+            assign_inquiry(record, owner, actor=actor)
+        else:
+            reassign_organisation(record, owner, actor=actor)
+    return len(records)

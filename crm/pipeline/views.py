@@ -1,0 +1,144 @@
+"""Coordinator boards and the actions on their cards."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.auth.permissions import role_required
+from crm.auth.views import safe_next
+from crm.countries.services import country_choices, region_filter_options
+from crm.errors import DomainError
+from crm.extensions import db
+from crm.forms import event_choices, tag_choices, user_choices
+from crm.inquiries.services import move_inquiry
+from crm.models import Inquiry, Organisation, Thread, User
+from crm.models.base import utcnow
+from crm.models.enums import STAGES_BY_KIND, InquiryStatus, MembershipStatus, Role, ThreadKind
+from crm.organisations.services import update_organisation
+from crm.pipeline import services
+from crm.pipeline.forms import BulkReassignForm, MoveForm, bulk_reassign_form
+from crm.threads.services import change_stage
+
+bp = Blueprint("pipeline", __name__)
+
+
+def _clock() -> services.Clock:
+    config = current_app.config
+    return services.Clock(
+        now=utcnow(), stale_days=config["STALE_DAYS"], response_days=config["RESPONSE_DAYS"]
+    )
+
+
+def _render(board: services.Board, title: str, kind: str, **extra):
+    filters = {k: v for k, v in request.args.items() if k in services.BOARD_FILTERS and v}
+    bulk = bulk_reassign_form(kind, request.full_path)
+    return render_template(
+        "pipeline/board.html",
+        board=board,
+        title=title,
+        record_kind=kind,
+        filters=filters,
+        bulk_form=bulk,
+        move_form=MoveForm(formdata=None),
+        options={
+            "event": event_choices(blank=False),
+            "country": country_choices(),
+            "region": region_filter_options(),
+            "owner": user_choices(blank=False),
+            "tag": tag_choices(),
+        },
+        stale_days=current_app.config["STALE_DAYS"],
+        **extra,
+    )
+
+
+@bp.route("/pipeline/inquiries")
+@role_required(Role.COORDINATOR)
+def inquiries():
+    board = services.inquiry_board(services.BoardFilters.from_args(request.args), _clock())
+    return _render(board, _("Inquiries by status"), "inquiry")
+
+
+@bp.route("/pipeline/threads")
+@role_required(Role.COORDINATOR)
+def threads():
+    kind_arg = request.args.get("kind", ThreadKind.CONSULTATION.value)
+    kind = ThreadKind(kind_arg) if kind_arg in {k.value for k in ThreadKind} else ThreadKind.CONSULTATION
+    board = services.thread_board(kind, services.BoardFilters.from_args(request.args), _clock())
+    return _render(board, _("Threads by stage"), "thread", thread_kind=kind, kinds=list(ThreadKind))
+
+
+@bp.route("/pipeline/membership")
+@role_required(Role.COORDINATOR)
+def membership():
+    board = services.membership_board(services.BoardFilters.from_args(request.args), _clock())
+    return _render(board, _("Network membership"), "organisation")
+
+
+def _move(record, choices: list[str], apply, done: str):
+    """Move one card with the record's own service; back to the board either way."""
+    form = MoveForm()
+    form.to.choices = [(c, c) for c in choices]
+    if form.validate_on_submit():
+        try:
+            apply(form.to.data)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(done, "success")
+    else:
+        flash(_("Choose a column to move the card to."), "danger")
+    return redirect(safe_next(form.next.data))
+
+
+@bp.route("/pipeline/threads/<int:thread_id>/move", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def move_thread(thread_id: int):
+    thread = db.get_or_404(Thread, thread_id)
+    stages = [s.value for s in STAGES_BY_KIND[thread.kind]]
+    apply = lambda to: change_stage(thread, to, actor=current_user)  # noqa: E731
+    return _move(thread, stages, apply, _("“%(title)s” moved.", title=thread.title))
+
+
+@bp.route("/pipeline/inquiries/<int:inquiry_id>/move", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def move_inquiry_card(inquiry_id: int):
+    inquiry = db.get_or_404(Inquiry, inquiry_id)
+    apply = lambda to: move_inquiry(inquiry, to, actor=current_user)  # noqa: E731
+    statuses = [s.value for s in InquiryStatus]
+    return _move(inquiry, statuses, apply, _("Inquiry from %(name)s moved.", name=inquiry.sender_name))
+
+
+@bp.route("/pipeline/membership/<int:organisation_id>/move", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def move_organisation(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    apply = lambda to: update_organisation(  # noqa: E731
+        organisation, {"membership_status": MembershipStatus(to)}, actor=current_user
+    )
+    statuses = [s.value for s in services.MEMBERSHIP_COLUMNS]
+    return _move(organisation, statuses, apply, _("%(name)s moved.", name=organisation.name))
+
+
+@bp.route("/pipeline/reassign", methods=["POST"])
+@role_required(Role.COORDINATOR)
+def reassign():
+    form = BulkReassignForm()
+    form.owner_id.choices = user_choices()
+    if form.validate_on_submit():
+        owner = db.session.get(User, form.owner_id.data)
+        try:
+            count = services.bulk_reassign(form.kind.data, form.ids.data, owner, actor=current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("%(count)d reassigned to %(name)s.", count=count, name=owner.name), "success")
+    else:
+        flash(_("Select cards or rows and choose an owner."), "danger")
+    return redirect(safe_next(form.next.data) if form.next.data else url_for("pipeline.threads"))

@@ -36,7 +36,7 @@ from crm.inquiries.services import (
 )
 from crm.models import Contact, Event, Inquiry, Material, Organisation, Tag, Thread, Topic, User
 from crm.models.base import utcnow
-from crm.models.enums import STAGES_BY_KIND, InteractionKind, MembershipStatus, ThreadStage
+from crm.models.enums import STAGES_BY_KIND, InquiryStatus, InteractionKind, MembershipStatus, ThreadStage
 from crm.organisations.services import create_organisation, update_organisation
 from crm.seed.data import (
     EVENTS,
@@ -440,4 +440,17 @@ class _DemoBuilder:
         for row, values in self.backdates:
             for name, value in values.items():
                 setattr(row, name, value)
+            if isinstance(row, Inquiry):
+                row.status_changed_at = _status_reached(row)
         db.session.flush()
+
+
+def _status_reached(inquiry: Inquiry) -> datetime:
+    """When a demo inquiry reached its current status, in the story's time."""
+    if inquiry.status == InquiryStatus.CONVERTED and inquiry.converted_at:
+        return inquiry.converted_at
+    if inquiry.status == InquiryStatus.RESPONDED and inquiry.first_response_at:
+        return inquiry.first_response_at
+    if inquiry.status == InquiryStatus.NEW:
+        return inquiry.received_at
+    return inquiry.updated_at or inquiry.received_at

@@ -180,3 +180,13 @@ def test_existing_accounts_are_reused_not_duplicated(db, make_user):
     assert existing.email not in {email for email, _, _ in result.sign_in}
     assert db.session.scalar(select(func.count()).where(User.email == existing.email)) == 1
     assert result.sign_in, "the other accounts are still created"
+
+
+def test_demo_inquiries_have_sat_in_their_status_for_a_believable_time(db):
+    from crm.models.base import as_utc
+
+    load_demo()
+    inquiries = db.session.scalars(select(Inquiry)).all()
+    for inquiry in inquiries:
+        assert as_utc(inquiry.received_at) <= as_utc(inquiry.status_changed_at) <= utcnow()
+    assert len({as_utc(i.status_changed_at).date() for i in inquiries}) > 10  # not all "today"

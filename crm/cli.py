@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from crm.extensions import db
+from crm.followups.cli import followups_cli
 from crm.models.enums import Role
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
@@ -100,3 +101,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(countries_cli)
+    app.cli.add_command(followups_cli)

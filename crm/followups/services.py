@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
+from crm.main.template_helpers import due_label
 from crm.models import Inquiry, Thread, User
 from crm.models.base import as_utc
 from crm.models.enums import CLOSED_STAGES, InquiryStatus, Role
@@ -177,16 +178,6 @@ def _due_soon_count(count: int, days_ahead: int) -> str:
     return ngettext("%(num)d due soon", "%(num)d due soon", count)
 
 
-def due_phrase(due: date, today: date) -> str:
-    """'due today', 'in 3 days', '2 days overdue', counted from `today`."""
-    days = (due - today).days
-    if days == 0:
-        return _("due today")
-    if days > 0:
-        return ngettext("in %(num)d day", "in %(num)d days", days)
-    return ngettext("%(num)d day overdue", "%(num)d days overdue", -days)
-
-
 def waiting_phrase(days: int) -> str:
     """'arrived today', 'waiting 3 days'."""
     if days <= 0:
@@ -209,7 +200,7 @@ def compose(reminder: Reminder, site_url: str, sender: str) -> EmailMessage:
         "email/followups.txt",
         reminder=reminder,
         site_url=site_url.rstrip("/"),
-        due_phrase=due_phrase,
+        due_phrase=due_label,
         waiting_phrase=waiting_phrase,
     )
     message.set_content(body, cte="quoted-printable")

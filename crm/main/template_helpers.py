@@ -38,11 +38,11 @@ def current_sort() -> str:
     return request.args.get("sort") or g.get("list_default_sort", "")
 
 
-def due_label(due: date | None) -> str:
-    """'due today', 'in 3 days', '2 days overdue'."""
+def due_label(due: date | None, today: date | None = None) -> str:
+    """'due today', 'in 3 days', '2 days overdue' (counted from `today`, default the real today)."""
     if due is None:
         return ""
-    days = (due - date.today()).days
+    days = (due - (today or date.today())).days
     if days == 0:
         return _("due today")
     if days > 0:

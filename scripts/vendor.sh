@@ -2,13 +2,15 @@
 # Vendor the front-end libraries into static/vendor/ from exact npm versions.
 #
 # Needs npm only when run (not at runtime or in CI). Rewrites
-# static/vendor/bootstrap/, static/vendor/htmx/ and static/vendor/VERSIONS.txt.
+# static/vendor/bootstrap/, static/vendor/htmx/, static/vendor/chartjs/ and
+# static/vendor/VERSIONS.txt.
 # The trailing sourceMappingURL comment is stripped from .css/.js files,
 # because the .map files are not vendored.
 set -euo pipefail
 
 BOOTSTRAP_VERSION=5.3.9
 HTMX_VERSION=2.0.11   # pin 2.x exactly: npm "latest" is the 4.x rewrite
+CHARTJS_VERSION=4.6.1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 vendor="$root/static/vendor"
@@ -51,15 +53,18 @@ copy() {
 
 bootstrap="$(unpack bootstrap "$BOOTSTRAP_VERSION")"
 htmx="$(unpack htmx.org "$HTMX_VERSION")"
+chartjs="$(unpack chart.js "$CHARTJS_VERSION")"
 
-rm -rf "$vendor/bootstrap" "$vendor/htmx"
-mkdir -p "$vendor/bootstrap" "$vendor/htmx"
+rm -rf "$vendor/bootstrap" "$vendor/htmx" "$vendor/chartjs"
+mkdir -p "$vendor/bootstrap" "$vendor/htmx" "$vendor/chartjs"
 
 copy "$bootstrap/dist/css/bootstrap.min.css" "$vendor/bootstrap"
 copy "$bootstrap/dist/js/bootstrap.bundle.min.js" "$vendor/bootstrap"
 copy "$bootstrap/LICENSE" "$vendor/bootstrap"
 copy "$htmx/dist/htmx.min.js" "$vendor/htmx"
 copy "$htmx/LICENSE" "$vendor/htmx"
+copy "$chartjs/dist/chart.umd.min.js" "$vendor/chartjs"
+copy "$chartjs/LICENSE.md" "$vendor/chartjs" LICENSE
 
 {
   echo "# Written by scripts/vendor.sh; do not edit by hand."
@@ -71,6 +76,9 @@ copy "$htmx/LICENSE" "$vendor/htmx"
   echo
   echo "htmx.org@$HTMX_VERSION"
   (cd "$vendor" && sha256sum htmx/htmx.min.js htmx/LICENSE)
+  echo
+  echo "chart.js@$CHARTJS_VERSION"
+  (cd "$vendor" && sha256sum chartjs/chart.umd.min.js chartjs/LICENSE)
 } > "$vendor/VERSIONS.txt"
 
 cat "$vendor/VERSIONS.txt"

@@ -1,10 +1,11 @@
-"""Events: keeping the event list, listing with inquiry counts, and the per-event funnel."""
+"""Events: keeping the event list and listing it with inquiry counts.
+
+The per-event funnel is the reports service with an event filter (crm.reports.services.funnel).
+"""
 
 from __future__ import annotations
 
-import statistics
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -13,9 +14,8 @@ from sqlalchemy import Select, func, select
 from crm.audit.services import apply_changes, record
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.models import Event, Inquiry, Organisation, Thread, User
-from crm.models.base import as_utc
-from crm.models.enums import EventFormat, ThreadKind
+from crm.models import Event, Inquiry, Organisation, User
+from crm.models.enums import EventFormat
 
 
 class EventError(DomainError):
@@ -98,62 +98,3 @@ def inquiry_counts(event_ids: list[int]) -> dict[int, int]:
         .group_by(Inquiry.event_id)
     )
     return {event_id: count for event_id, count in rows}
-
-
-# --- Funnel ----------------------------------------------------------------------------------------
-
-
-@dataclass
-class EventFunnel:
-    """From inquiries received to threads opened, for one event."""
-
-    received: int = 0
-    answered: int = 0
-    converted: int = 0
-    threads_by_kind: dict[ThreadKind, int] = field(default_factory=dict)
-    median_first_response: timedelta | None = None
-
-    @property
-    def threads(self) -> int:
-        return sum(self.threads_by_kind.values())
-
-    def share(self, count: int) -> int | None:
-        """`count` as a whole percentage of inquiries received."""
-        return round(100 * count / self.received) if self.received else None
-
-
-def event_funnel(event: Event) -> EventFunnel:
-    """Received, answered, converted, threads opened by kind, and the median wait for a first answer."""
-    rows = db.session.execute(
-        select(Inquiry.received_at, Inquiry.first_response_at, Inquiry.contact_id).where(
-            Inquiry.event_id == event.id
-        )
-    ).all()
-    waits = [
-        as_utc(responded) - as_utc(received)
-        for received, responded, _contact in rows
-        if responded is not None
-    ]
-    by_kind = dict.fromkeys(ThreadKind, 0)
-    kind_rows = db.session.execute(
-        select(Thread.kind, func.count())
-        .join(Inquiry, Thread.origin_inquiry_id == Inquiry.id)
-        .where(Inquiry.event_id == event.id)
-        .group_by(Thread.kind)
-    )
-    for kind, count in kind_rows:
-        by_kind[ThreadKind(kind)] = count
-    return EventFunnel(
-        received=len(rows),
-        answered=len(waits),
-        converted=sum(1 for _received, _responded, contact_id in rows if contact_id is not None),
-        threads_by_kind=by_kind,
-        median_first_response=_median(waits),
-    )
-
-
-def _median(waits: list[timedelta]) -> timedelta | None:
-    # In Python rather than SQL: neither SQLite nor a portable SQL has a median of intervals.
-    if not waits:
-        return None
-    return timedelta(seconds=statistics.median(wait.total_seconds() for wait in waits))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +16,10 @@ from crm.events.forms import EventForm
 from crm.extensions import db
 from crm.listing import apply_sort, paginate, read_params
 from crm.models import Event, Inquiry
+from crm.models.base import utcnow
 from crm.models.enums import EventFormat, Role
+from crm.reports import charts
+from crm.reports.services import ReportFilters, funnel
 
 bp = Blueprint("events", __name__)
 
@@ -49,8 +54,21 @@ def detail(event_id: int):
     params = read_params((), INQUIRY_SORTS, "-received")
     stmt = select(Inquiry).where(Inquiry.event_id == event.id).options(selectinload(Inquiry.assignee))
     inquiries = paginate(apply_sort(stmt, params, INQUIRY_SORTS, Inquiry.id), params)
+    report = funnel(
+        ReportFilters(event_id=event.id),
+        now=utcnow(),
+        today=date.today(),
+        stale_days=current_app.config["STALE_DAYS"],
+    )
     return render_template(
-        "events/detail.html", event=event, inquiries=inquiries, funnel=services.event_funnel(event)
+        "events/detail.html",
+        event=event,
+        inquiries=inquiries,
+        report=report,
+        charts=charts.build(report),
+        steps=charts.funnel_steps(report),
+        responses=charts.response_rows(report),
+        wait_label=charts.wait_label,
     )
 
 

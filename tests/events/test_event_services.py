@@ -10,7 +10,6 @@ from sqlalchemy import select
 from crm.events.services import (
     EventError,
     create_event,
-    event_funnel,
     event_years,
     events_statement,
     inquiry_counts,
@@ -19,6 +18,14 @@ from crm.events.services import (
 from crm.models import AuditEntry
 from crm.models.base import utcnow
 from crm.models.enums import EventFormat, ThreadKind
+from crm.reports import services as reports
+
+
+def event_funnel(event):
+    """The event page's funnel: the reports service filtered to one event."""
+    return reports.funnel(
+        reports.ReportFilters(event_id=event.id), now=utcnow(), today=date.today(), stale_days=14
+    )
 
 
 def test_create_event_is_audited(db, admin, make_organisation):
@@ -132,6 +139,7 @@ def test_event_funnel_exact_numbers(db, funnel_data):
     event_a, event_b = funnel_data
     funnel = event_funnel(event_a)
     assert (funnel.received, funnel.answered, funnel.converted) == (5, 3, 3)
+    assert funnel.contacts == 1  # the three converted inquiries came from one person
     assert funnel.threads_by_kind == {
         ThreadKind.CONSULTATION: 2,
         ThreadKind.MATERIAL_EXCHANGE: 1,
@@ -139,6 +147,7 @@ def test_event_funnel_exact_numbers(db, funnel_data):
     }
     assert funnel.threads == 3
     assert funnel.median_first_response == timedelta(hours=4)
+    assert funnel.p90_first_response == timedelta(hours=10)
     assert (funnel.share(funnel.answered), funnel.share(funnel.converted)) == (60, 60)
 
 

@@ -169,10 +169,13 @@ def test_detail_shows_inquiries_and_funnel(
         "received": "2",
         "answered": "1",
         "converted": "1",
+        "contacts": "1",
         "threads": "1",
         "consultation": "0",
         "material_exchange": "0",
         "joint_initiative": "1",
+        "new_members": "0",
         "median": "5 hours",
+        "p90": "5 hours",
     }
     assert "Edit" not in html

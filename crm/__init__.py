@@ -107,6 +107,8 @@ def register_blueprints(app: Flask) -> None:
     from crm.inquiries.views import bp as inquiries_bp
     from crm.main.views import bp as main_bp
     from crm.organisations.views import bp as organisations_bp
+    from crm.pipeline.views import bp as pipeline_bp
+    from crm.reports.views import bp as reports_bp
     from crm.threads.views import bp as threads_bp
 
     for blueprint in (
@@ -119,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
         countries_bp,
         events_bp,
         threads_bp,
+        pipeline_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 

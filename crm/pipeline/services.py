@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from crm.countries.services import region_condition
@@ -31,7 +31,7 @@ from crm.models import (
     thread_organisations,
 )
 from crm.models.base import as_utc
-from crm.models.enums import STAGES_BY_KIND, InquiryStatus, MembershipStatus, ThreadKind
+from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InquiryStatus, MembershipStatus, ThreadKind
 from crm.organisations.services import reassign_organisation
 from crm.threads.services import overdue_condition, reassign_thread, stale_condition
 
@@ -41,6 +41,7 @@ class PipelineError(DomainError):
 
 
 CARD_LIMIT = 50
+DONE_LIMIT = 10  # finished columns show only the latest: the list pages hold the rest
 BOARD_FILTERS = ("event", "country", "region", "owner", "tag", "overdue", "stale")
 MEMBERSHIP_COLUMNS = (
     MembershipStatus.PROSPECT,
@@ -129,14 +130,20 @@ class Board:
 # --- Building blocks -------------------------------------------------------------------------
 
 
-def _limited_per_column(stmt: Select, column: Any, order: list[Any], model: Any) -> Select:
-    """The cards of every column, at most CARD_LIMIT each, in one query."""
-    rank = func.row_number().over(partition_by=column, order_by=order).label("rank")
+def _limited_per_column(
+    stmt: Select, column: Any, order: list[Any], model: Any, *, done: tuple = (), done_at: Any = None
+) -> Select:
+    """The cards of every column in one query: at most CARD_LIMIT each, and only the
+    DONE_LIMIT most recent in the columns where work has finished (`done`)."""
+    finished = column.in_(done) if done else literal(False)
+    recent_first = case((finished, done_at), else_=None).desc() if done else literal(0)
+    rank = func.row_number().over(partition_by=column, order_by=[recent_first, *order]).label("rank")
     ranked = stmt.with_only_columns(model.id, rank, maintain_column_froms=True).subquery()
+    limit = case((finished, DONE_LIMIT), else_=CARD_LIMIT) if done else CARD_LIMIT
     return (
         select(model)
         .join(ranked, ranked.c.id == model.id)
-        .where(ranked.c.rank <= CARD_LIMIT)
+        .where(ranked.c.rank <= limit)
         .order_by(ranked.c.rank)
     )
 
@@ -187,9 +194,9 @@ def thread_board(kind: ThreadKind, filters: BoardFilters, clock: Clock) -> Board
     base = select(Thread).where(Thread.kind == kind, *_thread_conditions(filters, clock))
     counts = _counts(base, Thread.stage)
     order = [Thread.next_action_due.is_(None), Thread.next_action_due, Thread.stage_changed_at, Thread.id]
-    cards_stmt = _limited_per_column(base, Thread.stage, order, Thread).options(
-        selectinload(Thread.owner), selectinload(Thread.organisations), selectinload(Thread.countries)
-    )
+    cards_stmt = _limited_per_column(
+        base, Thread.stage, order, Thread, done=tuple(CLOSED_STAGES), done_at=Thread.stage_changed_at
+    ).options(selectinload(Thread.owner), selectinload(Thread.organisations), selectinload(Thread.countries))
     by_stage: dict[Any, list[Card]] = {}
     overdue_ids = _ids(base.where(overdue_condition(clock.today)), Thread)
     stale_ids = _ids(base.where(stale_condition(clock.now, clock.stale_days)), Thread)
@@ -265,7 +272,12 @@ def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
     base = select(Inquiry).where(*_inquiry_conditions(filters, clock))
     counts = _counts(base, Inquiry.status)
     cards_stmt = _limited_per_column(
-        base, Inquiry.status, [Inquiry.received_at, Inquiry.id], Inquiry
+        base,
+        Inquiry.status,
+        [Inquiry.received_at, Inquiry.id],
+        Inquiry,
+        done=(InquiryStatus.CONVERTED, InquiryStatus.CLOSED),
+        done_at=Inquiry.status_changed_at,
     ).options(selectinload(Inquiry.assignee), selectinload(Inquiry.country))
     overdue_ids = _ids(base.where(_inquiry_overdue(clock)), Inquiry)
     stale_ids = _ids(base.where(_inquiry_stale(clock)), Inquiry)
@@ -331,9 +343,14 @@ def membership_board(filters: BoardFilters, clock: Clock) -> Board:
     base = select(Organisation).where(*_organisation_conditions(filters, clock))
     counts = _counts(base, Organisation.membership_status)
     order = [Organisation.membership_since, Organisation.id]
-    cards_stmt = _limited_per_column(base, Organisation.membership_status, order, Organisation).options(
-        selectinload(Organisation.owner), selectinload(Organisation.country)
-    )
+    cards_stmt = _limited_per_column(
+        base,
+        Organisation.membership_status,
+        order,
+        Organisation,
+        done=(MembershipStatus.MEMBER, MembershipStatus.FORMER),
+        done_at=Organisation.membership_since,
+    ).options(selectinload(Organisation.owner), selectinload(Organisation.country))
     stale_ids = _ids(base.where(_membership_stale(clock)), Organisation)
     overdue_ids = _overdue_organisations(base, clock)
     by_status: dict[Any, list[Card]] = {}

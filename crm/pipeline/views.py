@@ -31,7 +31,7 @@ def _clock() -> services.Clock:
     )
 
 
-def _render(board: services.Board, title: str, kind: str, **extra):
+def _render(board: services.Board, title: str, kind: str, see_all: tuple[str, str, dict], **extra):
     filters = {k: v for k, v in request.args.items() if k in services.BOARD_FILTERS and v}
     bulk = bulk_reassign_form(kind, request.full_path)
     return render_template(
@@ -50,6 +50,7 @@ def _render(board: services.Board, title: str, kind: str, **extra):
             "tag": tag_choices(),
         },
         stale_days=current_app.config["STALE_DAYS"],
+        list_url=lambda key: url_for(see_all[0], **{see_all[1]: key}, **see_all[2]),
         **extra,
     )
 
@@ -58,7 +59,7 @@ def _render(board: services.Board, title: str, kind: str, **extra):
 @role_required(Role.COORDINATOR)
 def inquiries():
     board = services.inquiry_board(services.BoardFilters.from_args(request.args), _clock())
-    return _render(board, _("Inquiries by status"), "inquiry")
+    return _render(board, _("Inquiries by status"), "inquiry", see_all=("inquiries.index", "status", {}))
 
 
 @bp.route("/pipeline/threads")
@@ -67,14 +68,23 @@ def threads():
     kind_arg = request.args.get("kind", ThreadKind.CONSULTATION.value)
     kind = ThreadKind(kind_arg) if kind_arg in {k.value for k in ThreadKind} else ThreadKind.CONSULTATION
     board = services.thread_board(kind, services.BoardFilters.from_args(request.args), _clock())
-    return _render(board, _("Threads by stage"), "thread", thread_kind=kind, kinds=list(ThreadKind))
+    return _render(
+        board,
+        _("Threads by stage"),
+        "thread",
+        thread_kind=kind,
+        kinds=list(ThreadKind),
+        see_all=("threads.index", "stage", {"kind": kind.value}),
+    )
 
 
 @bp.route("/pipeline/membership")
 @role_required(Role.COORDINATOR)
 def membership():
     board = services.membership_board(services.BoardFilters.from_args(request.args), _clock())
-    return _render(board, _("Network membership"), "organisation")
+    return _render(
+        board, _("Network membership"), "organisation", see_all=("organisations.index", "membership", {})
+    )
 
 
 def _move(record, choices: list[str], apply, done: str):

@@ -166,3 +166,19 @@ def test_move_inquiry_rules(db, staff, make_inquiry):
     assert inquiry.status == InquiryStatus.CLOSED
     move_inquiry(inquiry, "responded", actor=staff)
     assert inquiry.status == InquiryStatus.RESPONDED
+
+
+def test_finished_columns_show_only_the_latest(db, staff, make_inquiry, monkeypatch):
+    from crm.inquiries.services import close_inquiry
+
+    monkeypatch.setattr(services, "DONE_LIMIT", 2)
+    for i in range(4):
+        inquiry = make_inquiry(sender_name=f"Closed {i}")
+        close_inquiry(inquiry, actor=staff)
+        inquiry.status_changed_at = NOW - timedelta(days=10 - i)
+    for i in range(3):
+        make_inquiry(sender_name=f"Open {i}")
+    board = services.inquiry_board(BoardFilters(), CLOCK)
+    closed = column(board, "closed")
+    assert closed.count == 4 and [card.title for card in closed.cards] == ["Closed 3", "Closed 2"]
+    assert len(column(board, "new").cards) == 3

@@ -150,3 +150,14 @@ def test_bulk_reassign_from_list_rows(
     assert thread.owner == owner
     submit(client, "/inquiries", "/pipeline/reassign", ids=str(inquiry.id), owner_id=str(owner.id))
     assert inquiry.assignee == owner
+
+
+def test_a_full_column_links_to_the_whole_list(client, coordinator, login, make_thread, monkeypatch):
+    from crm.pipeline import services
+
+    monkeypatch.setattr(services, "CARD_LIMIT", 1)
+    make_thread(title="A")
+    make_thread(title="B")
+    login(coordinator)
+    page = client.get("/pipeline/threads").get_data(as_text=True)
+    assert "Showing 1 of 2." in page and 'href="/threads?stage=requested&amp;kind=consultation"' in page

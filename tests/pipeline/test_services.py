@@ -22,7 +22,7 @@ def column(board, key):
 def test_thread_board_has_the_kinds_stages_and_flags(db, staff, make_thread):
     from crm.models.enums import InteractionKind
 
-    late = make_thread(title="Late", next_action="Call", next_action_due=date.today() - timedelta(days=2))
+    make_thread(title="Late", next_action="Call", next_action_due=date.today() - timedelta(days=2))
     quiet = make_thread(title="Quiet")
     quiet.opened_on = date.today() - timedelta(days=30)
     lively = make_thread(title="Lively")

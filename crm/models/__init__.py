@@ -2,7 +2,9 @@
 
 from crm.models.audit import AuditEntry
 from crm.models.contact import Affiliation, Contact, contact_tags
+from crm.models.contact_list import ContactList, contact_list_members
 from crm.models.event import Event, event_partners
+from crm.models.imports import ImportBatch, ImportMapping
 from crm.models.inquiry import Inquiry, inquiry_topics
 from crm.models.organisation import Organisation
 from crm.models.reference import Country, Tag, Topic
@@ -22,8 +24,11 @@ __all__ = [
     "Affiliation",
     "AuditEntry",
     "Contact",
+    "ContactList",
     "Country",
     "Event",
+    "ImportBatch",
+    "ImportMapping",
     "Inquiry",
     "Interaction",
     "Material",
@@ -32,6 +37,7 @@ __all__ = [
     "Thread",
     "Topic",
     "User",
+    "contact_list_members",
     "contact_tags",
     "event_partners",
     "inquiry_topics",

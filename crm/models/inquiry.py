@@ -55,6 +55,10 @@ class Inquiry(TimestampMixin, db.Model):
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     converted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The import batch that created this inquiry, so the batch can be undone.
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
 
     event: Mapped[Event | None] = relationship(back_populates="inquiries")
     country: Mapped[Country | None] = relationship()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,7 +14,7 @@ from crm.events.forms import EventForm
 from crm.extensions import db
 from crm.listing import apply_sort, paginate, read_params
 from crm.models import Event, Inquiry
-from crm.models.base import utcnow
+from crm.models.base import today_utc, utcnow
 from crm.models.enums import EventFormat, Role
 from crm.reports import charts
 from crm.reports.services import ReportFilters, funnel
@@ -57,7 +55,7 @@ def detail(event_id: int):
     report = funnel(
         ReportFilters(event_id=event.id),
         now=utcnow(),
-        today=date.today(),
+        today=today_utc(),
         stale_days=current_app.config["STALE_DAYS"],
     )
     return render_template(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from email.message import EmailMessage
 
 import click
@@ -19,6 +18,7 @@ from crm.followups.services import (
     pending_reminders,
     send_all,
 )
+from crm.models.base import today_utc
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +40,29 @@ def remind_command(days_ahead: int, dry_run: bool) -> None:
     missing = missing_mail_settings(config)
     if missing and not dry_run:
         raise click.ClickException(_missing_message(missing))
-    reminders = pending_reminders(date.today(), days_ahead)
-    messages = [compose(reminder, config["SITE_URL"], config["MAIL_SENDER"]) for reminder in reminders]
-    if not messages:
+    reminders = pending_reminders(today_utc(), days_ahead)
+    messages, unusable = _compose_all(reminders, config)
+    if not messages and not unusable:
         click.echo(_("Nobody has follow-ups due: no e-mail to send."))
     elif dry_run:
         _print(messages)
     else:
         _send(messages)
+    if unusable:
+        raise click.ClickException(_("Some reminders could not be written; see the messages above."))
+
+
+def _compose_all(reminders: list, config) -> tuple[list[EmailMessage], int]:
+    """Compose each person's e-mail; one unusable address or name must not stop the others."""
+    messages, unusable = [], 0
+    for reminder in reminders:
+        try:
+            messages.append(compose(reminder, config["SITE_URL"], config["MAIL_SENDER"]))
+        except ValueError as exc:  # e.g. a name or address the e-mail headers cannot carry
+            unusable += 1
+            log.warning("reminder not composed for user=%s: %s", reminder.user.id, exc)
+            click.echo(_("Not sent to user %(id)d: %(reason)s", id=reminder.user.id, reason=exc), err=True)
+    return messages, unusable
 
 
 def _missing_message(missing: list[str]) -> str:

@@ -24,10 +24,11 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
+from crm.inquiries.services import unanswered_condition
 from crm.main.template_helpers import due_label
 from crm.models import Inquiry, Thread, User
 from crm.models.base import as_utc
-from crm.models.enums import CLOSED_STAGES, InquiryStatus, Role
+from crm.models.enums import CLOSED_STAGES, Role
 from crm.threads.services import overdue_condition
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def unanswered_inquiries(assignee_ids: Sequence[int] | None, *, limit: int | Non
     """Open inquiries nobody has answered yet, oldest first: assigned to these users, or unassigned (None)."""
     stmt = (
         select(Inquiry)
-        .where(Inquiry.first_response_at.is_(None), Inquiry.status != InquiryStatus.CLOSED)
+        .where(unanswered_condition())
         .options(selectinload(Inquiry.event))
         .order_by(Inquiry.received_at, Inquiry.id)
         .limit(limit)

@@ -34,6 +34,15 @@ class AlreadyConverted(InquiryError):
     """The inquiry already has its contact; converting again would duplicate people."""
 
 
+# Inquiries still owed an answer: closed ones need none, responded ones have had it.
+AWAITING_ANSWER = (InquiryStatus.NEW, InquiryStatus.ASSIGNED, InquiryStatus.CONVERTED)
+
+
+def unanswered_condition():
+    """SQL: an inquiry nobody has answered yet and that still needs an answer."""
+    return Inquiry.first_response_at.is_(None) & Inquiry.status.in_(AWAITING_ANSWER)
+
+
 LOGGED_FIELDS = (
     "event_id",
     "received_at",
@@ -85,6 +94,9 @@ def update_inquiry(
         fields["received_at"] = as_utc(fields["received_at"]) or inquiry.received_at
         if as_utc(fields["received_at"]) > utcnow() + timedelta(minutes=5):
             raise InquiryError(_("An inquiry cannot arrive in the future."), "received_at")
+        answered = as_utc(inquiry.first_response_at)
+        if answered is not None and as_utc(fields["received_at"]) > answered:
+            raise InquiryError(_("It was answered before that; it cannot have arrived later."), "received_at")
     changes = apply_changes(inquiry, fields)
     if "sender_country" in changes:
         inquiry.country_code = resolve_country(inquiry.sender_country)
@@ -98,6 +110,8 @@ def update_inquiry(
 
 def assign_inquiry(inquiry: Inquiry, assignee: User | None, *, actor: User) -> None:
     """Give the inquiry to someone to answer (or take it back)."""
+    if assignee is inquiry.assignee or (assignee and inquiry.assignee_id == assignee.id):
+        return
     old = inquiry.assignee.email if inquiry.assignee else None
     inquiry.assignee = assignee
     if assignee is not None and inquiry.status == InquiryStatus.NEW:
@@ -151,33 +165,43 @@ def record_first_response(inquiry: Inquiry, at: datetime, *, actor: User) -> boo
 
 
 def move_inquiry(inquiry: Inquiry, status: InquiryStatus | str, *, actor: User) -> None:
-    """Move an inquiry to another status from a board, through the same rules as its page."""
+    """Move an inquiry to another status from a board, through the same rules as its page.
+
+    A move that cannot happen raises InquiryError saying why; nothing is half-done.
+    """
     try:
         status = InquiryStatus(status)
     except ValueError:
         raise InquiryError(_("Unknown status."), "status") from None
     if status == inquiry.status:
         return
-    if status == InquiryStatus.CONVERTED or inquiry.status == InquiryStatus.CONVERTED:
+    if InquiryStatus.CONVERTED in (status, inquiry.status):
         raise InquiryError(
             _("Conversion is done on the inquiry's page, where you choose the contact."), "status"
         )
+    answered = inquiry.first_response_at is not None
+    if status in (InquiryStatus.NEW, InquiryStatus.ASSIGNED) and answered:
+        raise InquiryError(_("This inquiry has been answered, so it stays “responded”."), "status")
+    if status == InquiryStatus.ASSIGNED and inquiry.assignee is None:
+        raise InquiryError(_("Choose who takes it: tick the card and use “Reassign”."), "status")
     if inquiry.status == InquiryStatus.CLOSED:
         reopen_inquiry(inquiry, actor=actor)
+    if status == inquiry.status:
+        return
     if status == InquiryStatus.CLOSED:
         close_inquiry(inquiry, actor=actor)
     elif status == InquiryStatus.RESPONDED:
-        if inquiry.first_response_at is None:
-            mark_responded(inquiry, None, actor=actor)
-        else:
-            record(actor, "status", inquiry, changes={"status": [inquiry.status, status]})
-            inquiry.status = status
-    elif status == InquiryStatus.ASSIGNED:
-        assign_inquiry(inquiry, inquiry.assignee or actor, actor=actor)
+        _move_to_responded(inquiry, actor=actor)
     elif status == InquiryStatus.NEW:
-        if inquiry.first_response_at is not None:
-            raise InquiryError(_("This inquiry has been answered; it cannot be new again."), "status")
         assign_inquiry(inquiry, None, actor=actor)
+
+
+def _move_to_responded(inquiry: Inquiry, *, actor: User) -> None:
+    if inquiry.first_response_at is None:
+        mark_responded(inquiry, None, actor=actor)
+    else:
+        record(actor, "status", inquiry, changes={"status": [inquiry.status, InquiryStatus.RESPONDED]})
+        inquiry.status = InquiryStatus.RESPONDED
 
 
 @dataclass
@@ -290,7 +314,18 @@ def _default_title(inquiry: Inquiry, kind: ThreadKind) -> str:
 
 # --- Queries for the list and detail pages -------------------------------------------------
 
-INQUIRY_FILTERS = ("q", "event", "status", "owner", "country", "region", "channel", "topic", "unassigned")
+INQUIRY_FILTERS = (
+    "q",
+    "event",
+    "status",
+    "owner",
+    "country",
+    "region",
+    "channel",
+    "topic",
+    "unassigned",
+    "unanswered",
+)
 
 
 def inquiry_sorts() -> dict[str, Any]:
@@ -325,6 +360,8 @@ def inquiry_list_query(filters: dict[str, str]):
         stmt = stmt.where(Inquiry.assignee_id == int(owner))
     if filters.get("unassigned"):
         stmt = stmt.where(Inquiry.assignee_id.is_(None))
+    if filters.get("unanswered"):
+        stmt = stmt.where(unanswered_condition())
     if country := filters.get("country"):
         stmt = stmt.where(Inquiry.country_code == country.upper())
     if region := filters.get("region"):

@@ -11,22 +11,25 @@ from sqlalchemy.orm import selectinload
 from crm.extensions import db
 from crm.followups import services as followups
 from crm.models import Inquiry, Interaction, Thread, User
+from crm.models.base import today_utc
 
 HOME_LIMIT = 15
+# One more than is shown, so the page can tell "15" from "more than 15".
+FETCH = HOME_LIMIT + 1
 
 
 def my_follow_ups(user: User, *, today: date | None = None) -> dict[str, list[Thread]]:
     """The user's open threads whose next action is overdue, and those due within a week."""
-    today = today or date.today()
+    today = today or today_utc()
     return {
-        "overdue": followups.overdue_threads([user.id], today, limit=HOME_LIMIT),
-        "due_soon": followups.due_soon_threads([user.id], today, followups.DUE_SOON_DAYS, limit=HOME_LIMIT),
+        "overdue": followups.overdue_threads([user.id], today, limit=FETCH),
+        "due_soon": followups.due_soon_threads([user.id], today, followups.DUE_SOON_DAYS, limit=FETCH),
     }
 
 
 def unanswered_inquiries(user: User | None) -> list[Inquiry]:
     """Inquiries nobody has answered yet, oldest first: the user's own, or unassigned ones (user=None)."""
-    return followups.unanswered_inquiries([user.id] if user is not None else None, limit=HOME_LIMIT)
+    return followups.unanswered_inquiries([user.id] if user is not None else None, limit=FETCH)
 
 
 def recent_activity(limit: int = 10) -> list[Interaction]:
@@ -45,4 +48,5 @@ def home_for(user: Any) -> dict[str, Any]:
         "my_unanswered": unanswered_inquiries(user),
         "unassigned": unanswered_inquiries(None),
         "recent": recent_activity(),
+        "home_limit": HOME_LIMIT,
     }

@@ -11,7 +11,7 @@ from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 
 from crm.auth.permissions import TEMPLATE_PREDICATES
-from crm.models.base import as_utc, utcnow
+from crm.models.base import as_utc, today_utc, utcnow
 
 
 def url_with(**changes: Any) -> str:
@@ -42,7 +42,7 @@ def due_label(due: date | None, today: date | None = None) -> str:
     """'due today', 'in 3 days', '2 days overdue' (counted from `today`, default the real today)."""
     if due is None:
         return ""
-    days = (due - (today or date.today())).days
+    days = (due - (today or today_utc())).days
     if days == 0:
         return _("due today")
     if days > 0:
@@ -67,7 +67,7 @@ def age(value: datetime | date | None) -> str:
     if value is None:
         return ""
     start = as_utc(value).date() if isinstance(value, datetime) else value
-    days = (date.today() - start).days
+    days = (today_utc() - start).days
     if days <= 0:
         return _("since today")
     return ngettext("for %(num)d day", "for %(num)d days", days)
@@ -87,7 +87,7 @@ def register(app: Flask) -> None:
         url_with=url_with,
         sort_url=sort_url,
         current_sort=current_sort,
-        today=date.today,
+        today=today_utc,
         **TEMPLATE_PREDICATES,
     )
     app.jinja_env.filters.update(

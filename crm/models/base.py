@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import DateTime, Enum, func
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,6 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 def utcnow() -> datetime:
     """Timezone-aware current time in UTC."""
     return datetime.now(UTC)
+
+
+def today_utc() -> date:
+    """Today's date in UTC: the one 'today' for due dates, overdue flags and reports alike."""
+    return utcnow().date()
 
 
 def as_utc(value: datetime | None) -> datetime | None:

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, String, Tabl
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from crm.extensions import db
-from crm.models.base import TimestampMixin, enum_column
+from crm.models.base import TimestampMixin, enum_column, today_utc
 from crm.models.enums import StakeholderType
 
 if TYPE_CHECKING:
@@ -83,4 +83,4 @@ class Affiliation(db.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.end_on is None or self.end_on >= date.today()
+        return self.end_on is None or self.end_on >= today_utc()

@@ -9,7 +9,7 @@ from sqlalchemy import Column, Date, DateTime, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
-from crm.models.base import TimestampMixin, enum_column, utcnow
+from crm.models.base import TimestampMixin, enum_column, today_utc, utcnow
 from crm.models.enums import InteractionKind, ThreadKind, ThreadStage
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ class Thread(TimestampMixin, db.Model):
     )
     next_action: Mapped[str] = mapped_column(String(300), default="")
     next_action_due: Mapped[date | None] = mapped_column(Date, index=True)
-    opened_on: Mapped[date] = mapped_column(Date, default=date.today, index=True)
+    opened_on: Mapped[date] = mapped_column(Date, default=today_utc, index=True)
     closed_on: Mapped[date | None] = mapped_column(Date)
     outcome: Mapped[str] = mapped_column(Text, default="")
     last_interaction_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Affiliation, Country, Inquiry, Organisation, Thread, User, thread_organisations
+from crm.models.base import today_utc
 from crm.models.enums import MembershipStatus, OrganisationKind
 from crm.names import latin, name_key
 
@@ -48,9 +48,9 @@ def create_organisation(data: dict[str, Any], *, actor: User) -> Organisation:
     organisation.name_key = name_key(name)
     organisation.owner_id = actor.id
     if organisation.membership_status not in (None, MembershipStatus.NONE):
-        organisation.membership_since = date.today()
+        organisation.membership_since = today_utc()
         if organisation.membership_status == MembershipStatus.MEMBER:
-            organisation.member_since = date.today()
+            organisation.member_since = today_utc()
     db.session.add(organisation)
     db.session.flush()
     record(actor, "create", organisation, changes={"name": name})
@@ -69,12 +69,12 @@ def update_organisation(organisation: Organisation, data: dict[str, Any], *, act
     organisation.name_latin = latin(organisation.name)
     organisation.name_key = name_key(organisation.name)
     if "membership_status" in changes:
-        organisation.membership_since = date.today()
+        organisation.membership_since = today_utc()
         if (
             organisation.membership_status == MembershipStatus.MEMBER
             and old_status != MembershipStatus.MEMBER
         ):
-            organisation.member_since = date.today()
+            organisation.member_since = today_utc()
     if changes:
         record(actor, "update", organisation, changes=changes)
     return changes
@@ -191,7 +191,7 @@ def organisation_list_query(filters: Mapping[str, str]) -> Select:
 
 
 def _current_affiliation():
-    return or_(Affiliation.end_on.is_(None), Affiliation.end_on >= date.today())
+    return or_(Affiliation.end_on.is_(None), Affiliation.end_on >= today_utc())
 
 
 def people_counts(organisation_ids: list[int]) -> dict[int, int]:

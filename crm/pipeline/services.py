@@ -12,13 +12,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, case, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.inquiries.services import assign_inquiry
+from crm.inquiries.services import AWAITING_ANSWER, assign_inquiry, unanswered_condition
 from crm.models import (
     Affiliation,
     Inquiry,
@@ -33,7 +33,7 @@ from crm.models import (
 from crm.models.base import as_utc
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InquiryStatus, MembershipStatus, ThreadKind
 from crm.organisations.services import reassign_organisation
-from crm.threads.services import overdue_condition, reassign_thread, stale_condition
+from crm.threads.services import is_overdue, is_stale, overdue_condition, reassign_thread, stale_condition
 
 
 class PipelineError(DomainError):
@@ -50,7 +50,8 @@ MEMBERSHIP_COLUMNS = (
     MembershipStatus.MEMBER,
     MembershipStatus.FORMER,
 )
-OPEN_INQUIRY = (InquiryStatus.NEW, InquiryStatus.ASSIGNED)
+# Inquiries whose status can still move on (not converted, not closed).
+STILL_OPEN = (InquiryStatus.NEW, InquiryStatus.ASSIGNED, InquiryStatus.RESPONDED)
 
 
 @dataclass
@@ -64,6 +65,8 @@ class BoardFilters:
     tag: int | None = None
     overdue: bool = False
     stale: bool = False
+    url: str = ""  # filled in by the view
+    move_url: str = ""
 
     @classmethod
     def from_args(cls, args: dict[str, str]) -> BoardFilters:
@@ -198,8 +201,6 @@ def thread_board(kind: ThreadKind, filters: BoardFilters, clock: Clock) -> Board
         base, Thread.stage, order, Thread, done=tuple(CLOSED_STAGES), done_at=Thread.stage_changed_at
     ).options(selectinload(Thread.owner), selectinload(Thread.organisations), selectinload(Thread.countries))
     by_stage: dict[Any, list[Card]] = {}
-    overdue_ids = _ids(base.where(overdue_condition(clock.today)), Thread)
-    stale_ids = _ids(base.where(stale_condition(clock.now, clock.stale_days)), Thread)
     for thread in db.session.scalars(cards_stmt):
         by_stage.setdefault(thread.stage, []).append(
             Card(
@@ -212,8 +213,8 @@ def thread_board(kind: ThreadKind, filters: BoardFilters, clock: Clock) -> Board
                 since=_age_start(thread.stage_changed_at),
                 next_action=thread.next_action,
                 due=thread.next_action_due,
-                overdue=thread.id in overdue_ids,
-                stale=thread.id in stale_ids,
+                overdue=is_overdue(thread, clock.today),
+                stale=is_stale(thread, clock.now, clock.stale_days),
             )
         )
     return Board(
@@ -224,27 +225,26 @@ def thread_board(kind: ThreadKind, filters: BoardFilters, clock: Clock) -> Board
     )
 
 
-def _ids(stmt: Select, model: Any) -> set[int]:
-    return set(db.session.scalars(stmt.with_only_columns(model.id, maintain_column_froms=True)))
-
-
 # --- Inquiries -------------------------------------------------------------------------------
 
 
 def _inquiry_overdue(clock: Clock) -> ColumnElement[bool]:
-    """Not answered, and waiting longer than the response target."""
-    return (
-        Inquiry.first_response_at.is_(None)
-        & Inquiry.status.in_(OPEN_INQUIRY)
-        & (Inquiry.received_at < clock.now - timedelta(days=clock.response_days))
-    )
+    """Still owed an answer, and waiting longer than the response target."""
+    return unanswered_condition() & (Inquiry.received_at < clock.now - timedelta(days=clock.response_days))
 
 
 def _inquiry_stale(clock: Clock) -> ColumnElement[bool]:
     """Still open, and its status has not moved for the stale period."""
-    return Inquiry.status.in_((*OPEN_INQUIRY, InquiryStatus.RESPONDED)) & (
+    return Inquiry.status.in_(STILL_OPEN) & (
         Inquiry.status_changed_at < clock.now - timedelta(days=clock.stale_days)
     )
+
+
+def _answer_by(inquiry: Inquiry, clock: Clock) -> date | None:
+    """When an inquiry still owed an answer should have had one."""
+    if inquiry.first_response_at is not None or inquiry.status not in AWAITING_ANSWER:
+        return None
+    return (as_utc(inquiry.received_at) + timedelta(days=clock.response_days)).date()
 
 
 def _inquiry_conditions(filters: BoardFilters, clock: Clock) -> list[ColumnElement[bool]]:
@@ -279,12 +279,10 @@ def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
         done=(InquiryStatus.CONVERTED, InquiryStatus.CLOSED),
         done_at=Inquiry.status_changed_at,
     ).options(selectinload(Inquiry.assignee), selectinload(Inquiry.country))
-    overdue_ids = _ids(base.where(_inquiry_overdue(clock)), Inquiry)
-    stale_ids = _ids(base.where(_inquiry_stale(clock)), Inquiry)
     by_status: dict[Any, list[Card]] = {}
+    stale_before = clock.now - timedelta(days=clock.stale_days)
     for inquiry in db.session.scalars(cards_stmt):
-        answer_by = (as_utc(inquiry.received_at) + timedelta(days=clock.response_days)).date()
-        unanswered = inquiry.first_response_at is None and inquiry.status in OPEN_INQUIRY
+        answer_by = _answer_by(inquiry, clock)
         by_status.setdefault(inquiry.status, []).append(
             Card(
                 record=inquiry,
@@ -295,9 +293,10 @@ def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
                 owner=inquiry.assignee.name if inquiry.assignee else "",
                 since=_age_start(inquiry.status_changed_at),
                 next_action=inquiry.subject,
-                due=answer_by if unanswered else None,
-                overdue=inquiry.id in overdue_ids,
-                stale=inquiry.id in stale_ids,
+                due=answer_by,
+                overdue=answer_by is not None
+                and as_utc(inquiry.received_at) < clock.now - timedelta(days=clock.response_days),
+                stale=inquiry.status in STILL_OPEN and as_utc(inquiry.status_changed_at) < stale_before,
             )
         )
     return Board([Column(s.value, s.label, counts.get(s, 0), by_status.get(s, [])) for s in InquiryStatus])
@@ -322,10 +321,7 @@ def _organisation_conditions(filters: BoardFilters, clock: Clock) -> list[Column
         tagged = select(contact_tags.c.contact_id).where(contact_tags.c.tag_id == filters.tag)
         conditions.append(Organisation.id.in_(people.where(Affiliation.contact_id.in_(tagged))))
     if filters.overdue:
-        late = select(thread_organisations.c.organisation_id).join(
-            Thread, Thread.id == thread_organisations.c.thread_id
-        )
-        conditions.append(Organisation.id.in_(late.where(overdue_condition(clock.today))))
+        conditions.append(Organisation.id.in_(_organisations_with_overdue_threads(clock)))
     if filters.stale:
         conditions.append(_membership_stale(clock))
     return conditions
@@ -351,10 +347,14 @@ def membership_board(filters: BoardFilters, clock: Clock) -> Board:
         done=(MembershipStatus.MEMBER, MembershipStatus.FORMER),
         done_at=Organisation.membership_since,
     ).options(selectinload(Organisation.owner), selectinload(Organisation.country))
-    stale_ids = _ids(base.where(_membership_stale(clock)), Organisation)
-    overdue_ids = _overdue_organisations(base, clock)
+    organisations = list(db.session.scalars(cards_stmt))
+    shown = [organisation.id for organisation in organisations]
+    late = _organisations_with_overdue_threads(clock).where(thread_organisations.c.organisation_id.in_(shown))
+    overdue_ids = set(db.session.scalars(late))
+    waiting = (MembershipStatus.PROSPECT, MembershipStatus.INVITED, MembershipStatus.APPLIED)
+    stale_before = clock.today - timedelta(days=clock.stale_days)
     by_status: dict[Any, list[Card]] = {}
-    for organisation in db.session.scalars(cards_stmt):
+    for organisation in organisations:
         by_status.setdefault(organisation.membership_status, []).append(
             Card(
                 record=organisation,
@@ -365,7 +365,9 @@ def membership_board(filters: BoardFilters, clock: Clock) -> Board:
                 owner=organisation.owner.name if organisation.owner else "",
                 since=organisation.membership_since,
                 overdue=organisation.id in overdue_ids,
-                stale=organisation.id in stale_ids,
+                stale=organisation.membership_status in waiting
+                and organisation.membership_since is not None
+                and organisation.membership_since < stale_before,
             )
         )
     return Board(
@@ -373,19 +375,19 @@ def membership_board(filters: BoardFilters, clock: Clock) -> Board:
     )
 
 
-def _overdue_organisations(base: Select, clock: Clock) -> set[int]:
-    """Organisations on this board with an open thread whose next action is overdue."""
-    late = exists().where(
-        thread_organisations.c.organisation_id == Organisation.id,
-        Thread.id == thread_organisations.c.thread_id,
-        overdue_condition(clock.today),
+def _organisations_with_overdue_threads(clock: Clock) -> Select:
+    """Ids of organisations concerned by an open thread whose next action is overdue."""
+    return (
+        select(thread_organisations.c.organisation_id)
+        .join(Thread, Thread.id == thread_organisations.c.thread_id)
+        .where(overdue_condition(clock.today))
     )
-    return _ids(base.where(late), Organisation)
 
 
 # --- Bulk reassignment -----------------------------------------------------------------------
 
 REASSIGNABLE = {"thread": Thread, "inquiry": Inquiry, "organisation": Organisation}
+REASSIGN = {"thread": reassign_thread, "inquiry": assign_inquiry, "organisation": reassign_organisation}
 
 
 def bulk_reassign(kind: str, ids: list[int], owner: User, *, actor: User) -> int:
@@ -399,10 +401,5 @@ def bulk_reassign(kind: str, ids: list[int], owner: User, *, actor: User) -> int
     if len(records) != len(set(ids)):
         raise PipelineError(_("Some of the selected records no longer exist; nothing was changed."), "ids")
     for record in records:
-        if kind == "thread":
-            reassign_thread(record, owner, actor=actor)
-        elif kind == "inquiry":
-            assign_inquiry(record, owner, actor=actor)
-        else:
-            reassign_organisation(record, owner, actor=actor)
+        REASSIGN[kind](record, owner, actor=actor)
     return len(records)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.auth.permissions import role_required
@@ -31,17 +35,68 @@ def _clock() -> services.Clock:
     )
 
 
-def _render(board: services.Board, title: str, kind: str, see_all: tuple[str, str, dict], **extra):
+@dataclass(frozen=True)
+class BoardPages:
+    """Where a board's cards lead: the record's page, its move action, and the full list."""
+
+    detail: str
+    detail_arg: str
+    move: str
+    move_arg: str
+    list_endpoint: str
+    list_param: str
+    list_filters: tuple[str, ...]  # the board filters the list page understands too
+    stale_label: Any
+
+
+PAGES = {
+    "inquiry": BoardPages(
+        "inquiries.detail",
+        "inquiry_id",
+        "pipeline.move_inquiry_card",
+        "inquiry_id",
+        "inquiries.index",
+        "status",
+        ("event", "country", "region", "owner"),
+        _l("Only stale (no change for %(days)d days)"),
+    ),
+    "thread": BoardPages(
+        "threads.detail",
+        "thread_id",
+        "pipeline.move_thread",
+        "thread_id",
+        "threads.index",
+        "stage",
+        ("event", "country", "region", "owner", "overdue"),
+        _l("Only stale (no interaction for %(days)d days)"),
+    ),
+    "organisation": BoardPages(
+        "organisations.detail",
+        "organisation_id",
+        "pipeline.move_organisation",
+        "organisation_id",
+        "organisations.index",
+        "membership",
+        ("country", "region", "owner"),
+        _l("Only stale (no membership change for %(days)d days)"),
+    ),
+}
+
+
+def _render(board: services.Board, title: str, kind: str, list_args: dict[str, str] | None = None, **extra):
     filters = {k: v for k, v in request.args.items() if k in services.BOARD_FILTERS and v}
-    bulk = bulk_reassign_form(kind, request.full_path)
+    pages = PAGES[kind]
+    for column in board.columns:
+        for card in column.cards:
+            card.url = url_for(pages.detail, **{pages.detail_arg: card.record.id})
+            card.move_url = url_for(pages.move, **{pages.move_arg: card.record.id})
+    carried = {k: v for k, v in filters.items() if k in pages.list_filters} | (list_args or {})
     return render_template(
         "pipeline/board.html",
         board=board,
         title=title,
-        record_kind=kind,
         filters=filters,
-        bulk_form=bulk,
-        move_form=MoveForm(formdata=None),
+        bulk_form=bulk_reassign_form(kind, request.full_path),
         options={
             "event": event_choices(blank=False),
             "country": country_choices(),
@@ -49,8 +104,8 @@ def _render(board: services.Board, title: str, kind: str, see_all: tuple[str, st
             "owner": user_choices(blank=False),
             "tag": tag_choices(),
         },
-        stale_days=current_app.config["STALE_DAYS"],
-        list_url=lambda key: url_for(see_all[0], **{see_all[1]: key}, **see_all[2]),
+        stale_label=pages.stale_label % {"days": current_app.config["STALE_DAYS"]},
+        list_url=lambda key: url_for(pages.list_endpoint, **{pages.list_param: key}, **carried),
         **extra,
     )
 
@@ -59,7 +114,7 @@ def _render(board: services.Board, title: str, kind: str, see_all: tuple[str, st
 @role_required(Role.COORDINATOR)
 def inquiries():
     board = services.inquiry_board(services.BoardFilters.from_args(request.args), _clock())
-    return _render(board, _("Inquiries by status"), "inquiry", see_all=("inquiries.index", "status", {}))
+    return _render(board, _("Inquiries by status"), "inquiry")
 
 
 @bp.route("/pipeline/threads")
@@ -74,7 +129,7 @@ def threads():
         "thread",
         thread_kind=kind,
         kinds=list(ThreadKind),
-        see_all=("threads.index", "stage", {"kind": kind.value}),
+        list_args={"kind": kind.value},
     )
 
 
@@ -82,9 +137,7 @@ def threads():
 @role_required(Role.COORDINATOR)
 def membership():
     board = services.membership_board(services.BoardFilters.from_args(request.args), _clock())
-    return _render(
-        board, _("Network membership"), "organisation", see_all=("organisations.index", "membership", {})
-    )
+    return _render(board, _("Network membership"), "organisation")
 
 
 def _move(record, choices: list[str], apply, done: str):
@@ -110,7 +163,10 @@ def _move(record, choices: list[str], apply, done: str):
 def move_thread(thread_id: int):
     thread = db.get_or_404(Thread, thread_id)
     stages = [s.value for s in STAGES_BY_KIND[thread.kind]]
-    apply = lambda to: change_stage(thread, to, actor=current_user)  # noqa: E731
+
+    def apply(to: str) -> None:
+        change_stage(thread, to, actor=current_user)
+
     return _move(thread, stages, apply, _("“%(title)s” moved.", title=thread.title))
 
 
@@ -118,7 +174,10 @@ def move_thread(thread_id: int):
 @role_required(Role.COORDINATOR)
 def move_inquiry_card(inquiry_id: int):
     inquiry = db.get_or_404(Inquiry, inquiry_id)
-    apply = lambda to: move_inquiry(inquiry, to, actor=current_user)  # noqa: E731
+
+    def apply(to: str) -> None:
+        move_inquiry(inquiry, to, actor=current_user)
+
     statuses = [s.value for s in InquiryStatus]
     return _move(inquiry, statuses, apply, _("Inquiry from %(name)s moved.", name=inquiry.sender_name))
 
@@ -127,9 +186,10 @@ def move_inquiry_card(inquiry_id: int):
 @role_required(Role.COORDINATOR)
 def move_organisation(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
-    apply = lambda to: update_organisation(  # noqa: E731
-        organisation, {"membership_status": MembershipStatus(to)}, actor=current_user
-    )
+
+    def apply(to: str) -> None:
+        update_organisation(organisation, {"membership_status": MembershipStatus(to)}, actor=current_user)
+
     statuses = [s.value for s in services.MEMBERSHIP_COLUMNS]
     return _move(organisation, statuses, apply, _("%(name)s moved.", name=organisation.name))
 

@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import ColumnElement, case, distinct, func, select
 
 from crm.extensions import db
+from crm.inquiries.services import unanswered_condition
 from crm.models import Affiliation, Country, Event, Inquiry, Organisation, Thread, Topic, User, inquiry_topics
 from crm.models.base import as_utc
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, ThreadKind, ThreadStage
@@ -96,6 +97,7 @@ class Funnel:
     filters: ReportFilters
     received: int = 0
     answered: int = 0
+    awaiting: int = 0  # not answered and still owed an answer (closed ones are not)
     converted: int = 0  # inquiries matched to a contact
     contacts: int = 0  # distinct contacts those inquiries became
     median_first_response: timedelta | None = None
@@ -121,7 +123,7 @@ class Funnel:
 
     @property
     def unanswered(self) -> int:
-        return self.received - self.answered
+        return self.awaiting
 
     @property
     def country_unknown(self) -> int:
@@ -145,7 +147,7 @@ def funnel(filters: ReportFilters, *, now: datetime, today: date, stale_days: in
     """All report figures for these filters; `now`, `today` and `stale_days` define stale and overdue."""
     scope = inquiry_conditions(filters)
     report = Funnel(filters=filters)
-    report.received, report.answered, report.converted, report.contacts = _counts(scope)
+    report.received, report.answered, report.awaiting, report.converted, report.contacts = _counts(scope)
     waits = _waits(scope)
     report.median_first_response = median(waits)
     report.p90_first_response = percentile(waits, 90)
@@ -206,16 +208,17 @@ def response_buckets(waits: Sequence[timedelta]) -> list[int]:
 # --- Queries: each one statement, whatever the amount of data ---------------------------------------
 
 
-def _counts(scope: list[ColumnElement[bool]]) -> tuple[int, int, int, int]:
+def _counts(scope: list[ColumnElement[bool]]) -> tuple[int, int, int, int, int]:
     row = db.session.execute(
         select(
             func.count(Inquiry.id),
             func.count(Inquiry.first_response_at),
+            func.count(case((unanswered_condition(), Inquiry.id))),
             func.count(Inquiry.contact_id),
             func.count(distinct(Inquiry.contact_id)),
         ).where(*scope)
     ).one()
-    return row[0], row[1], row[2], row[3]
+    return row[0], row[1], row[2], row[3], row[4]
 
 
 def _waits(scope: list[ColumnElement[bool]]) -> list[timedelta]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, current_app, render_template, request
 
 from crm.auth.permissions import role_required
 from crm.forms import event_choices
-from crm.models.base import utcnow
+from crm.models.base import today_utc, utcnow
 from crm.models.enums import Role
 from crm.reports import charts, services
 from crm.reports.forms import ReportFilterForm
@@ -19,7 +17,7 @@ bp = Blueprint("reports", __name__)
 def build_report(filters: services.ReportFilters) -> services.Funnel:
     """The report for these filters as of now, with the configured stale period."""
     return services.funnel(
-        filters, now=utcnow(), today=date.today(), stale_days=current_app.config["STALE_DAYS"]
+        filters, now=utcnow(), today=today_utc(), stale_days=current_app.config["STALE_DAYS"]
     )
 
 
@@ -29,7 +27,7 @@ def index():
     form = ReportFilterForm(request.args)
     form.event.choices = event_choices()
     asked = any(name in request.args for name in ("from", "to", "event"))
-    filters = form.filters(date.today(), asked=asked)
+    filters = form.filters(today_utc(), asked=asked)
     report = build_report(filters)
     event_label = dict(form.event.choices).get(str(filters.event_id)) if filters.event_id else None
     return render_template(

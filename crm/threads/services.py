@@ -16,7 +16,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.listing import contains
 from crm.models import Contact, Country, Inquiry, Interaction, Organisation, Thread, User, thread_countries
-from crm.models.base import as_utc, utcnow
+from crm.models.base import as_utc, today_utc, utcnow
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
 
 
@@ -97,7 +97,7 @@ def open_thread(
         countries=list(countries or []),
         next_action=next_action.strip(),
         next_action_due=next_action_due,
-        opened_on=date.today(),
+        opened_on=today_utc(),
     )
     db.session.add(thread)
     db.session.flush()
@@ -127,7 +127,7 @@ def change_stage(
     thread.stage = stage
     thread.stage_changed_at = utcnow()
     if stage.is_closed:
-        thread.closed_on = date.today()
+        thread.closed_on = today_utc()
     else:
         thread.closed_on = None
     if outcome is not None:
@@ -212,6 +212,8 @@ def add_interaction(
         record_first_response(inquiry, occurred_at, actor=actor)
     if next_action is not None:
         set_next_action(thread, next_action, next_action_due, actor=actor)
+    elif next_action_due is not None:  # a new date for the same action: postponed, not done
+        set_next_action(thread, thread.next_action, next_action_due, actor=actor)
     elif interaction.kind != InteractionKind.NOTE and thread.next_action:
         set_next_action(thread, "", None, actor=actor)
     db.session.flush()
@@ -296,7 +298,7 @@ def thread_list_query(filters: dict[str, str]):
             Thread.origin_inquiry_id.in_(select(Inquiry.id).where(Inquiry.event_id == int(event)))
         )
     if filters.get("overdue"):
-        stmt = stmt.where(overdue_condition(date.today()))
+        stmt = stmt.where(overdue_condition(today_utc()))
     if filters.get("open"):
         stmt = stmt.where(Thread.stage.not_in(CLOSED_STAGES))
     return stmt

@@ -124,3 +124,14 @@ def test_nobody_with_anything_due_means_no_email(app, smtp_server, make_user):
     assert result.exit_code == 0
     assert "no e-mail to send" in result.output
     assert smtp_server.envelopes == []
+
+
+def test_a_name_the_headers_cannot_carry_skips_that_person_only(
+    app, smtp_server, owner_with_work, make_user, make_thread
+):
+    broken = make_user(Role.STAFF, name="Evil\r\nBcc: victim@example.org", email="evil@example.org")
+    make_thread(title="Theirs", owner=broken, next_action="Call", next_action_due=date.today())
+    result = remind(app)
+    assert result.exit_code != 0 and "could not be written" in result.output
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["aigerim@example.org"]]
+    assert all("victim" not in e.content.decode() for e in smtp_server.envelopes)

@@ -275,3 +275,12 @@ def test_a_conversion_that_lost_a_race_converts_nothing(db, staff, make_inquiry,
     with pytest.raises(services.AlreadyConverted):
         services.convert_inquiry(inquiry, actor=staff, thread_kind=ThreadKind.CONSULTATION)
     assert (count(db, Contact), count(db, Thread)) == (contacts, threads)
+
+
+def test_an_answered_inquiry_cannot_be_moved_after_its_answer(db, staff, make_inquiry):
+    received = utcnow() - timedelta(days=3)
+    inquiry = make_inquiry(received_at=received)
+    services.mark_responded(inquiry, received + timedelta(hours=5), actor=staff)
+    with pytest.raises(services.InquiryError) as err:
+        services.update_inquiry(inquiry, {"received_at": received + timedelta(days=1)}, actor=staff)
+    assert err.value.field == "received_at" and inquiry.first_response_time == timedelta(hours=5)

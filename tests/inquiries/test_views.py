@@ -326,3 +326,18 @@ def test_list_and_detail_statement_counts_do_not_grow_with_rows(
         make_contact(full_name="Айгерим Нургалиева", email=f"other{i}@example.kz")
     assert statements("/inquiries") == few_list
     assert statements(f"/inquiries/{target.id}") == few_detail
+
+
+def test_home_shows_fifteen_and_says_there_are_more(client, staff, login, make_inquiry):
+    for i in range(17):
+        make_inquiry(
+            sender_name=f"Waiting {i:02d}",
+            assignee_id=staff.id,
+            received_at=utcnow() - timedelta(days=20 - i),
+        )
+    login(staff)
+    page = client.get("/").get_data(as_text=True)
+    assert "15+" in page and "Waiting 00" in page and "Waiting 15" not in page
+    assert f"/inquiries?owner={staff.id}&amp;unanswered=1&amp;sort=received" in page
+    listed = client.get(f"/inquiries?owner={staff.id}&unanswered=1").get_data(as_text=True)
+    assert "Showing 1–10 of 17" in listed

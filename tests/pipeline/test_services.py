@@ -151,21 +151,35 @@ def test_bulk_reassign_moves_everything_or_nothing(
 
 
 def test_move_inquiry_rules(db, staff, make_inquiry):
-    from crm.inquiries.services import InquiryError, move_inquiry
+    from crm.inquiries.services import InquiryError, assign_inquiry, move_inquiry
 
     inquiry = make_inquiry()
-    move_inquiry(inquiry, "assigned", actor=staff)
-    assert inquiry.status == InquiryStatus.ASSIGNED and inquiry.assignee == staff
+    with pytest.raises(InquiryError):  # assigned to whom? the board says: use Reassign
+        move_inquiry(inquiry, "assigned", actor=staff)
+    assign_inquiry(inquiry, staff, actor=staff)
+    audits = lambda: db.session.scalars(select(AuditEntry).where(AuditEntry.entity_id == inquiry.id)).all()  # noqa: E731
+    before = len(audits())
     move_inquiry(inquiry, "responded", actor=staff)
     assert inquiry.status == InquiryStatus.RESPONDED and inquiry.first_response_at is not None
-    with pytest.raises(InquiryError):
-        move_inquiry(inquiry, "converted", actor=staff)
-    with pytest.raises(InquiryError):
-        move_inquiry(inquiry, "new", actor=staff)
+    for impossible in ("converted", "new", "assigned"):
+        with pytest.raises(InquiryError):
+            move_inquiry(inquiry, impossible, actor=staff)
+    assert inquiry.status == InquiryStatus.RESPONDED
     move_inquiry(inquiry, "closed", actor=staff)
     assert inquiry.status == InquiryStatus.CLOSED
-    move_inquiry(inquiry, "responded", actor=staff)
+    move_inquiry(inquiry, "responded", actor=staff)  # reopening an answered inquiry lands in responded
     assert inquiry.status == InquiryStatus.RESPONDED
+    actions = [entry.action for entry in audits()[before:]]
+    assert actions == ["first_response", "close", "reopen"]  # no empty "status" or "assign" entries
+
+
+def test_assigning_the_same_person_again_changes_nothing(db, staff, make_inquiry):
+    from crm.inquiries.services import assign_inquiry
+
+    inquiry = make_inquiry(assignee_id=staff.id)
+    before = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "assign")).all()
+    assign_inquiry(inquiry, staff, actor=staff)
+    assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "assign")).all() == before
 
 
 def test_finished_columns_show_only_the_latest(db, staff, make_inquiry, monkeypatch):

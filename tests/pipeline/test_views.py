@@ -161,3 +161,22 @@ def test_a_full_column_links_to_the_whole_list(client, coordinator, login, make_
     login(coordinator)
     page = client.get("/pipeline/threads").get_data(as_text=True)
     assert "Showing 1 of 2." in page and 'href="/threads?stage=requested&amp;kind=consultation"' in page
+
+
+def test_board_filters_change_the_counts_and_follow_into_the_list(
+    client, coordinator, login, make_thread, make_user, monkeypatch
+):
+    from crm.pipeline import services
+
+    monkeypatch.setattr(services, "CARD_LIMIT", 1)
+    owner = make_user(name="Filtered Owner")
+    make_thread(title="Theirs A", owner=owner)
+    make_thread(title="Theirs B", owner=owner)
+    make_thread(title="Someone else's")
+    login(coordinator)
+    everyone = client.get("/pipeline/threads").get_data(as_text=True)
+    theirs = client.get(f"/pipeline/threads?owner={owner.id}").get_data(as_text=True)
+    assert "Showing 1 of 3." in everyone and "Showing 1 of 2." in theirs
+    assert f'href="/threads?stage=requested&amp;owner={owner.id}&amp;kind=consultation"' in theirs
+    assert "no interaction for 14 days" in theirs
+    assert "no change for 14 days" in client.get("/pipeline/inquiries").get_data(as_text=True)

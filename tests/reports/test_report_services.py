@@ -205,3 +205,13 @@ def test_median_and_nearest_rank_percentile():
 def test_response_buckets_bounds():
     waits = [timedelta(hours=h) for h in (0, 23.9, 24, 47.9, 48, 167.9, 168, 1000)]
     assert response_buckets(waits) == [2, 2, 2, 2]
+
+
+def test_closed_inquiries_are_not_waiting_for_an_answer(db, staff, make_inquiry):
+    from crm.inquiries.services import close_inquiry, convert_inquiry
+
+    close_inquiry(make_inquiry(sender_name="Spam"), actor=staff)
+    convert_inquiry(make_inquiry(sender_name="Converted, not yet answered"), actor=staff)
+    make_inquiry(sender_name="New")
+    report = funnel(ReportFilters(), now=utcnow(), today=utcnow().date(), stale_days=STALE_DAYS)
+    assert report.received == 3 and report.answered == 0 and report.unanswered == 2

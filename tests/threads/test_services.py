@@ -102,3 +102,16 @@ def test_real_contact_settles_the_pending_next_action_but_a_note_does_not(db, st
     assert thread.next_action == "Call back"  # still pending: a note is not contact
     services.add_interaction(thread, InteractionKind.CALL, "Spoke with them", actor=staff)
     assert thread.next_action == "" and thread.next_action_due is None
+
+
+def test_a_new_due_date_alone_postpones_the_current_action(db, staff, make_thread):
+    thread = make_thread(next_action="Send analysis", next_action_due=date.today())
+    later = date.today() + timedelta(days=10)
+    services.add_interaction(
+        thread, InteractionKind.CALL, "They asked for more time", actor=staff, next_action_due=later
+    )
+    assert thread.next_action == "Send analysis" and thread.next_action_due == later
+    empty = make_thread()
+    with pytest.raises(services.ThreadError) as err:
+        services.add_interaction(empty, InteractionKind.CALL, "x", actor=staff, next_action_due=later)
+    assert err.value.field == "next_action"

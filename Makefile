@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 SIGN_IN := instance/demo-sign-in.txt
 
-.PHONY: run test lint format install install-dev db demo clean
+.PHONY: run test test-e2e lint format install install-dev db demo clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,14 @@ run: demo
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# The whole suite; the browser tests (tests/e2e) run last, and only when Chromium is installed:
+# without it they are skipped, saying why, unless CI=true. Their screenshots go to test-artifacts/e2e/.
 test: install-dev
 	$(BIN)/pytest -q
+
+# Only the browser tests (tests/e2e).
+test-e2e: install-dev
+	$(BIN)/pytest -q tests/e2e
 
 lint: install-dev
 	$(BIN)/ruff check .

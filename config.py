@@ -38,6 +38,9 @@ class Config:
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "")
     # Base address used in links inside e-mails (the app cannot guess it outside a request).
     SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    # The least role that may export contacts, organisations, inquiries and threads
+    # (viewer, staff, coordinator or admin). Sensitive attributes always need a coordinator.
+    EXPORT_ROLE = os.environ.get("EXPORT_ROLE", "coordinator")
 
 
 class DevelopmentConfig(Config):

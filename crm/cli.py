@@ -1,4 +1,4 @@
-"""Command-line interface: `flask --app wsgi users|seed|countries ...`."""
+"""Command-line interface: `flask --app wsgi users|seed|countries|export ...`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from crm.exports.cli import export_cli
 from crm.extensions import db
 from crm.followups.cli import followups_cli
 from crm.models.enums import Role
@@ -102,3 +103,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(countries_cli)
     app.cli.add_command(followups_cli)
+    app.cli.add_command(export_cli)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import Form
@@ -14,6 +14,8 @@ from crm.contacts.services import CONTACT_FILTERS, CONTACT_SORTS, ContactError
 from crm.extensions import db
 from crm.forms import load_by_ids
 from crm.listing import apply_sort, paginate, read_params
+from crm.lists.forms import add_to_list_form
+from crm.lists.services import lists_for_contact, static_list_choices
 from crm.models import Affiliation, Contact, Organisation, Tag
 from crm.models.enums import Role
 
@@ -45,6 +47,9 @@ def index():
         params=params,
         options=contact_filter_options(),
         organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,
+        list_form=add_to_list_form(static_list_choices(), request.full_path)
+        if can_edit(current_user)
+        else None,
     )
 
 
@@ -80,6 +85,12 @@ def _render_detail(contact: Contact, add_form=None):
         contact=contact,
         add_form=add_form or (affiliation_form() if can_edit(current_user) else None),
         timeline_limit=services.TIMELINE_LIMIT,
+        lists=lists_for_contact(contact),
+        list_form=(
+            add_to_list_form(static_list_choices(), url_for("contacts.detail", contact_id=contact.id))
+            if can_edit(current_user)
+            else None
+        ),
         **vars(services.contact_detail(contact)),  # shallow: asdict() would deep-copy ORM objects
     )
 

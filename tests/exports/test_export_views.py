@@ -351,3 +351,39 @@ def test_an_export_without_the_tick_never_even_reads_sensitive_columns(
         client.get("/contacts/export?preset=full")
     assert statements
     assert not [s for s in statements if "sensitive_notes" in s or "lived_experience" in s]
+
+
+def test_a_5000_contact_download_takes_a_bounded_number_of_statements(
+    client, db, login, coordinator, make_tag, count_statements
+):
+    from sqlalchemy import insert
+
+    from crm.models import Contact, contact_tags
+    from crm.models.enums import StakeholderType
+
+    tag = make_tag("webinar 2026")
+    db.session.execute(
+        insert(Contact),
+        [
+            {
+                "full_name": f"Контакт {n:05d}",
+                "name_latin": f"Kontakt {n:05d}",
+                "email": f"c{n}@example.org",
+                "country_code": "KZ",
+                "consent_to_contact": n % 10 != 0,
+                "stakeholder_type": StakeholderType.OTHER,
+            }
+            for n in range(5000)
+        ],
+    )
+    ids = db.session.scalars(select(Contact.id)).all()
+    db.session.execute(insert(contact_tags), [{"contact_id": cid, "tag_id": tag.id} for cid in ids[::3]])
+    login(coordinator)
+    url = "/contacts/export?country=KZ&preset=full"
+    with count_statements() as statements:
+        _, body = _export(client, "country=KZ&preset=full")  # GET the page, then POST its form
+    rows = read_csv(body)
+    assert len(rows) - 1 == 5000 == list_total(client, url.replace("/export", "").replace("&preset=full", ""))
+    # The page (sign-in, counts, filter names), the audit, the count, one row query, and per chunk of
+    # 1,000 one query for affiliations and one for tags: 17 on both databases, never one per contact.
+    assert len(statements) <= 20, statements

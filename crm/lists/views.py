@@ -95,8 +95,6 @@ def detail(list_id: int):
         find=find,
         candidates=services.candidates(contact_list, find) if editable and find else [],
         editable=editable,
-        members_form=MembersForm(formdata=None, next=request.full_path),
-        delete_form=ConfirmForm(formdata=None),
     )
 
 

@@ -19,6 +19,10 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Imports: largest file, most data rows, and the most an XLSX may unpack to (zip bombs).
+    IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+    IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
+    IMPORT_MAX_XLSX_UNCOMPRESSED = int(os.environ.get("IMPORT_MAX_XLSX_UNCOMPRESSED", str(50 * 1024 * 1024)))
     PER_PAGE = 25
     # scrypt with N=2^17 (OWASP minimum); Werkzeug's default N=2^15 is too weak.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # noqa: S105 - a method name, not a password

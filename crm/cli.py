@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from crm.exports.cli import export_cli
 from crm.extensions import db
 from crm.followups.cli import followups_cli
+from crm.imports.cli import import_cli
 from crm.models.enums import Role
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
@@ -103,4 +104,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(countries_cli)
     app.cli.add_command(followups_cli)
+    app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateTimeLocalField,
     RadioField,
@@ -55,6 +56,24 @@ class InquiryForm(FlaskForm):
     message = TextAreaField(_l("Message"), validators=[Optional(), Length(max=20000)])
     topic_ids = CheckboxListField(_l("Topics"), coerce=int, validators=[Optional()])
     assignee_id = OptionalSelectField(_l("Assign to"), coerce=optional_int, validators=[Optional()])
+
+
+class EmailFillForm(FlaskForm):
+    """An e-mail pasted or uploaded as .eml, read to fill the inquiry form (nothing is saved)."""
+
+    raw = TextAreaField(
+        _l("Paste an e-mail"),
+        validators=[Optional(), Length(max=200000)],
+        description=_l("With its From, Date and Subject lines if you can copy them."),
+    )
+    eml = FileField(_l("or choose a .eml file"))
+
+    def content(self) -> bytes | str | None:
+        """The uploaded file's bytes, else the pasted text, else None."""
+        upload = self.eml.data
+        if upload is not None and getattr(upload, "filename", ""):
+            return upload.read()
+        return self.raw.data if (self.raw.data or "").strip() else None
 
 
 class AssignForm(FlaskForm):

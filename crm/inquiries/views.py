@@ -12,8 +12,9 @@ from crm.countries.services import country_choices, region_filter_options
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.forms import event_choices, load_by_ids, topic_choices, user_choices
+from crm.imports.email_message import EmailReadError, parse_email_bytes, parse_email_text
 from crm.inquiries import services
-from crm.inquiries.forms import AssignForm, ConvertForm, InquiryForm, RespondedForm
+from crm.inquiries.forms import AssignForm, ConvertForm, EmailFillForm, InquiryForm, RespondedForm
 from crm.listing import apply_sort, paginate, read_params
 from crm.models import Inquiry, Topic, User
 from crm.models.enums import InquiryChannel, InquiryStatus, Role
@@ -77,7 +78,31 @@ def create():
             if request.form.get("then") == "another":
                 return redirect(url_for("inquiries.create", event=inquiry.event_id))
             return redirect(url_for("inquiries.detail", inquiry_id=inquiry.id))
-    return render_template("inquiries/form.html", form=form, inquiry=None)
+    mail_form = EmailFillForm(prefix="mail", formdata=None)
+    return render_template("inquiries/form.html", form=form, inquiry=None, mail_form=mail_form)
+
+
+@bp.route("/inquiries/new/from-email", methods=["POST"])
+@role_required(Role.STAFF)
+def fill_from_email():
+    """Fill the new-inquiry form from a pasted or uploaded e-mail; nothing is saved until Log."""
+    mail_form = EmailFillForm(prefix="mail")
+    event_id = request.args.get("event", type=int)
+    form = _inquiry_form(InquiryForm(formdata=None, event_id=event_id))
+    if mail_form.validate_on_submit():
+        content = mail_form.content()
+        try:
+            if content is None:
+                raise EmailReadError(_("Paste an e-mail or choose a .eml file."))
+            parsed = parse_email_bytes(content) if isinstance(content, bytes) else parse_email_text(content)
+        except EmailReadError as exc:
+            mail_form.raw.errors.append(str(exc))
+        else:
+            form = _inquiry_form(InquiryForm(formdata=None, event_id=event_id, **parsed.form_data()))
+            flash(_("The form was filled from the e-mail. Check it, then log the inquiry."), "info")
+            if parsed.truncated:
+                flash(_("The message was long and has been shortened to fit."), "warning")
+    return render_template("inquiries/form.html", form=form, inquiry=None, mail_form=mail_form)
 
 
 def _may_assign_new(form: InquiryForm) -> bool:

@@ -1,0 +1,286 @@
+"""Rows that become contacts (files written by the contact export, or similar lists).
+
+Columns are read as crm/contacts/columns.py defines them. Contacts are created through the
+contact services (add_contact, add_affiliation), organisations through create_organisation,
+so the same rules and audit entries apply as on the contact form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from crm.auth.permissions import can_reassign, can_view_sensitive
+from crm.contacts.services import add_affiliation, add_contact, normalise_email
+from crm.countries.services import resolve_country
+from crm.errors import DomainError
+from crm.extensions import db
+from crm.imports.rows import (
+    DUPLICATE,
+    ERROR,
+    EXISTING,
+    MATCHED,
+    KnownContacts,
+    RowOutcome,
+    SourceRow,
+    chunks,
+    sender_key,
+)
+from crm.imports.values import ValueProblem, check_email, parse_bool, split_list, too_long
+from crm.models import Contact, Organisation, Tag, User
+from crm.models.enums import StakeholderType
+from crm.names import name_key
+from crm.organisations.services import create_organisation
+
+TEXT_LIMITS = {"full_name": 300, "email": 254, "phone": 50, "languages": 200, "consent_method": 200}
+BOOLEANS = ("consent_to_contact", "consent_to_share", "do_not_contact", "lived_experience")
+SENSITIVE = ("lived_experience", "sensitive_notes")
+
+
+class ContactImportError(DomainError):
+    """A row could not be created; nothing of the import is kept."""
+
+
+@dataclass
+class Lookups:
+    """Existing tags, organisations and users the file names, loaded once; new ones made on commit."""
+
+    tags: dict[str, Tag] = field(default_factory=dict)  # casefolded name -> tag
+    organisations: dict[str, Organisation] = field(default_factory=dict)  # name_key -> organisation
+    users: dict[str, int] = field(default_factory=dict)  # lower-cased e-mail -> id
+    new_tags: set[str] = field(default_factory=set)
+    new_organisations: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ContactCheck:
+    outcomes: list[RowOutcome]
+    lookups: Lookups
+    notes: list[str]
+
+
+def check_rows(rows: list[SourceRow], *, actor: User | None) -> ContactCheck:
+    """Every row's outcome; contacts with an e-mail already in the CRM are left as they are."""
+    may_sensitive = actor is not None and can_view_sensitive(actor)
+    may_owner = actor is not None and can_reassign(actor)
+    types = _stakeholder_types()
+    outcomes = [_check(row, types) for row in rows]
+    valid = [o for o in outcomes if o.outcome != ERROR]
+    lookups = _load_lookups(valid)
+    known = KnownContacts.load(
+        {normalise_email(o.values["email"]) for o in valid}, {name_key(o.values["full_name"]) for o in valid}
+    )
+    notes = _permission_notes(rows, may_sensitive, may_owner)
+    first_row: dict[str, int] = {}
+    for outcome in valid:
+        values = outcome.values
+        _drop_unpermitted(values, may_sensitive, may_owner, lookups, outcome)
+        matches = known.matches(values["full_name"], values["email"])
+        key = sender_key(values["full_name"], values["email"])
+        same_email = known.by_email.get(normalise_email(values["email"])) if values["email"] else None
+        if same_email:
+            outcome.outcome = EXISTING
+            outcome.reasons.append(_("already in the CRM as %(name)s (same e-mail)", name=same_email[0][1]))
+        elif key in first_row:
+            outcome.outcome = DUPLICATE
+            outcome.duplicate_of = first_row[key]
+            outcome.reasons.append(_("same person as row %(row)s: one contact is made", row=first_row[key]))
+        else:
+            first_row[key] = outcome.row
+            if matches:
+                outcome.outcome = MATCHED
+                values["matches"] = matches
+    _note_new_records(valid, lookups, notes)
+    return ContactCheck(outcomes, lookups, notes)
+
+
+def _stakeholder_types() -> dict[str, StakeholderType]:
+    """Values, English labels and labels in the user's language, all accepted."""
+    table = {member.value: member for member in StakeholderType}
+    table.update({str(member.label).casefold(): member for member in StakeholderType})
+    with force_locale("en"):
+        table.update({str(member.label).casefold(): member for member in StakeholderType})
+    return table
+
+
+def _check(row: SourceRow, types: dict[str, StakeholderType]) -> RowOutcome:
+    outcome = RowOutcome(row.row)
+    name = row.text("full_name").strip() or " ".join(
+        part for part in (row.text("first_name").strip(), row.text("last_name").strip()) if part
+    )
+    values: dict[str, Any] = {
+        "full_name": name,
+        "email": row.text("email").strip(),
+        "phone": row.text("phone").strip(),
+        "languages": row.text("languages").strip(),
+        "consent_method": row.text("consent_method").strip(),
+        "notes": row.text("notes"),
+        "sensitive_notes": row.text("sensitive_notes"),
+        "owner": row.text("owner").strip(),
+    }
+    name_column = row.header("full_name") or row.header("first_name") or _("Full name")
+    if not name:
+        outcome.problem(name_column, _("the name is empty"))
+    for key, limit in TEXT_LIMITS.items():
+        if problem := too_long(values[key], limit):
+            outcome.problem(name_column if key == "full_name" else row.header(key), str(problem))
+    try:
+        values["email"] = check_email(values["email"])
+    except ValueProblem as problem:
+        outcome.problem(row.header("email"), str(problem))
+    country = row.text("country").strip()
+    values["country_code"] = resolve_country(country)
+    if country and values["country_code"] is None:
+        outcome.problem(row.header("country"), _("unknown country “%(text)s”", text=country))
+    kind = row.text("stakeholder_type").strip()
+    values["stakeholder_type"] = types.get(kind.casefold(), StakeholderType.OTHER)
+    if kind and kind.casefold() not in types:
+        outcome.problem(row.header("stakeholder_type"), _("unknown stakeholder type “%(text)s”", text=kind))
+    for key in BOOLEANS:
+        try:
+            values[key] = parse_bool(row.text(key))
+        except ValueProblem as problem:
+            outcome.problem(row.header(key), str(problem))
+    values["tags"] = _tags(row, outcome)
+    values["organisations"] = _organisations(row, outcome)
+    outcome.values = values
+    return outcome
+
+
+def _tags(row: SourceRow, outcome: RowOutcome) -> list[str]:
+    names = list(dict.fromkeys(name for name in split_list(row.text("tags")) if name))
+    for name in names:
+        if problem := too_long(name, 80):
+            outcome.problem(row.header("tags"), f"{name[:40]}…: {problem}")
+    return names
+
+
+def _organisations(row: SourceRow, outcome: RowOutcome) -> list[tuple[str, str]]:
+    """(organisation, position) pairs: the n-th position belongs to the n-th organisation."""
+    names = split_list(row.text("organisations"))
+    positions = split_list(row.text("positions"))
+    pairs = []
+    for index, name in enumerate(names):
+        if not name:
+            continue
+        position = positions[index] if index < len(positions) else ""
+        if problem := too_long(name, 300) or too_long(position, 200):
+            outcome.problem(row.header("organisations"), f"{name[:40]}: {problem}")
+        if any(name_key(name) == name_key(other) for other, _position in pairs):
+            outcome.problem(row.header("organisations"), _("“%(name)s” is listed twice", name=name))
+        pairs.append((name, position))
+    return pairs
+
+
+def _load_lookups(valid: list[RowOutcome]) -> Lookups:
+    lookups = Lookups()
+    lookups.tags = {tag.name.casefold(): tag for tag in db.session.scalars(select(Tag))}
+    keys = {name_key(name) for o in valid for name, _position in o.values["organisations"]}
+    for part in chunks(sorted(keys)):
+        for organisation in db.session.scalars(
+            select(Organisation).where(Organisation.name_key.in_(part)).order_by(Organisation.name)
+        ):
+            lookups.organisations.setdefault(organisation.name_key, organisation)
+    owners = sorted({o.values["owner"].lower() for o in valid} - {""})
+    for part in chunks(owners):
+        lookups.users.update(
+            db.session.execute(select(User.email, User.id).where(User.email.in_(part))).all()
+        )
+    return lookups
+
+
+def _permission_notes(rows: list[SourceRow], may_sensitive: bool, may_owner: bool) -> list[str]:
+    notes = []
+    if not may_sensitive and any(row.text(key).strip() for row in rows for key in SENSITIVE):
+        notes.append(_("The sensitive columns are not imported: only a coordinator may set them."))
+    if not may_owner and any(row.text("owner").strip() for row in rows):
+        notes.append(_("The owner column is not imported: you will own the new contacts."))
+    return notes
+
+
+def _drop_unpermitted(
+    values: dict[str, Any], may_sensitive: bool, may_owner: bool, lookups: Lookups, outcome: RowOutcome
+) -> None:
+    if not may_sensitive:
+        values["lived_experience"], values["sensitive_notes"] = False, ""
+    owner = values.pop("owner")
+    values["owner_id"] = lookups.users.get(owner.lower()) if may_owner and owner else None
+    if may_owner and owner and values["owner_id"] is None:
+        outcome.reasons.append(_("no user %(email)s: you will own this contact", email=owner))
+
+
+def _note_new_records(valid: list[RowOutcome], lookups: Lookups, notes: list[str]) -> None:
+    creating = [o for o in valid if o.creates]
+    lookups.new_tags = {
+        name for o in creating for name in o.values["tags"] if name.casefold() not in lookups.tags
+    }
+    lookups.new_organisations = {
+        name
+        for o in creating
+        for name, _position in o.values["organisations"]
+        if name_key(name) not in lookups.organisations
+    }
+    if lookups.new_tags:
+        notes.append(_("New tags will be made: %(names)s", names=", ".join(sorted(lookups.new_tags))))
+    if lookups.new_organisations:
+        names = ", ".join(sorted(lookups.new_organisations)[:20])
+        more = len(lookups.new_organisations) - 20
+        notes.append(
+            _("New organisations will be made: %(names)s", names=names + (f" (+{more})" if more > 0 else ""))
+        )
+
+
+def create_contacts(check: ContactCheck, *, actor: User) -> list[Contact]:
+    """Create each row's contact, its organisations (existing ones reused by name) and its tags."""
+    may_sensitive, may_owner = can_view_sensitive(actor), can_reassign(actor)
+    created = []
+    for outcome in check.outcomes:
+        if not outcome.creates:
+            continue
+        try:
+            created.append(_create(outcome.values, check.lookups, actor, may_sensitive, may_owner))
+        except DomainError as exc:
+            raise ContactImportError(_("Row %(row)s: %(error)s", row=outcome.row, error=str(exc))) from exc
+    return created
+
+
+def _create(values: dict[str, Any], lookups: Lookups, actor: User, may_sensitive: bool, may_owner: bool):
+    tags = [_tag(name, lookups) for name in values["tags"]]
+    affiliations = [
+        (_organisation(name, lookups, actor), position) for name, position in values["organisations"]
+    ]
+    data = {key: values[key] for key in values if key not in ("tags", "organisations", "matches")}
+    first, position = affiliations[0] if affiliations else (None, "")
+    contact = add_contact(
+        data,
+        actor=actor,
+        may_set_sensitive=may_sensitive,
+        may_set_owner=may_owner,
+        tags=tags,
+        organisation=first,
+        position=position,
+    )
+    for organisation, position in affiliations[1:]:
+        add_affiliation(contact, organisation, position, actor=actor)
+    return contact
+
+
+def _tag(name: str, lookups: Lookups) -> Tag:
+    tag = lookups.tags.get(name.casefold())
+    if tag is None:
+        tag = Tag(name=name)
+        db.session.add(tag)
+        lookups.tags[name.casefold()] = tag
+    return tag
+
+
+def _organisation(name: str, lookups: Lookups, actor: User) -> Organisation:
+    organisation = lookups.organisations.get(name_key(name))
+    if organisation is None:
+        organisation = create_organisation({"name": name}, actor=actor)
+        lookups.organisations[name_key(name)] = organisation
+    return organisation

@@ -104,7 +104,10 @@ def register_blueprints(app: Flask) -> None:
     from crm.contacts.views import bp as contacts_bp
     from crm.countries.views import bp as countries_bp
     from crm.events.views import bp as events_bp
+    from crm.exports.views import bp as exports_bp
+    from crm.imports.views import bp as imports_bp
     from crm.inquiries.views import bp as inquiries_bp
+    from crm.lists.views import bp as lists_bp
     from crm.main.views import bp as main_bp
     from crm.organisations.views import bp as organisations_bp
     from crm.pipeline.views import bp as pipeline_bp
@@ -123,6 +126,9 @@ def register_blueprints(app: Flask) -> None:
         threads_bp,
         pipeline_bp,
         reports_bp,
+        imports_bp,
+        lists_bp,
+        exports_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, request
+from flask import abort, current_app, request
 from flask_login import current_user
 
 from crm.models.enums import Role
@@ -63,8 +63,19 @@ def can_view_pipelines(user: Any) -> bool:
     return has_role(user, Role.COORDINATOR)
 
 
+def configured_role(setting: str, default: Role) -> Role:
+    """A least role read from config; an unknown value fails closed to admins only."""
+    value = str(current_app.config.get(setting, default.value)).strip().lower()
+    try:
+        return Role(value)
+    except ValueError:
+        log.error("%s=%r is not a role; only admins may do it", setting, value)
+        return Role.ADMIN
+
+
 def can_export(user: Any) -> bool:
-    return has_role(user, Role.COORDINATOR)
+    """Download contacts, organisations, inquiries or threads as a file (EXPORT_ROLE, default coordinator)."""
+    return has_role(user, configured_role("EXPORT_ROLE", Role.COORDINATOR))
 
 
 def can_manage_users(user: Any) -> bool:

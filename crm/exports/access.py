@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from flask import current_app
-
-from crm.auth.permissions import has_role
+from crm.auth.permissions import can_export, configured_role, has_role
 from crm.models.enums import Role
-
-log = logging.getLogger(__name__)
 
 
 def export_role() -> Role:
-    """The configured least role for exports; an unknown value locks exports to admins (fail closed)."""
-    value = str(current_app.config.get("EXPORT_ROLE", Role.COORDINATOR.value)).strip().lower()
-    try:
-        return Role(value)
-    except ValueError:
-        log.error("EXPORT_ROLE=%r is not a role; only admins may export", value)
-        return Role.ADMIN
+    """The configured least role for exports."""
+    return configured_role("EXPORT_ROLE", Role.COORDINATOR)
 
 
-def may_export(user: Any) -> bool:
-    """Download contacts, organisations, inquiries or threads as a file."""
-    return has_role(user, export_role())
+may_export = can_export  # the one rule, from crm.auth.permissions
 
 
 def may_include_sensitive(user: Any) -> bool:

@@ -27,7 +27,6 @@ from crm.lists.services import describe_filters
 from crm.models import ContactList
 
 bp = Blueprint("exports", __name__)
-bp.add_app_template_global(may_export, "may_export")
 
 
 def _require_export(what: str) -> None:

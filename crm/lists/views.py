@@ -25,18 +25,6 @@ from crm.models.enums import Role
 bp = Blueprint("lists", __name__)
 
 
-@bp.record_once
-def _register_exports(state) -> None:  # type: ignore[no-untyped-def]
-    """The export routes live in their own blueprint; register it alongside this one.
-
-    (crm/__init__.py should list crm.exports.views.bp itself; this keeps exports working until it does.)
-    """
-    from crm.exports.views import bp as exports_bp
-
-    if exports_bp.name not in state.app.blueprints:
-        state.app.register_blueprint(exports_bp)
-
-
 def _show_error(form: ListForm, error: ListError) -> None:
     db.session.rollback()
     name = error.field if error.field in form else "name"

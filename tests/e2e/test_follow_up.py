@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -71,7 +71,7 @@ def test_record_an_interaction_with_a_next_action_and_see_it_at_home(journey, li
     page = journey.page
     email, password = live_server.user(Role.STAFF, f"Timur Staff {journey.viewport}")
     title = f"Consultation on birth registration ({journey.viewport})"
-    due = date.today() + timedelta(days=3)
+    due = datetime.now(UTC).date() + timedelta(days=3)  # the app counts days in UTC
 
     def seed() -> None:
         person = data.contact(email, "Нурлан Абенов", f"nurlan.{journey.viewport}@example.kz", "KZ")

@@ -84,7 +84,8 @@ def create():
 @bp.errorhandler(413)
 def too_large(_error):
     form = _upload_form(formdata=None)
-    limit = human_size(current_app.config["MAX_CONTENT_LENGTH"])
+    config = current_app.config
+    limit = human_size(min(config["IMPORT_MAX_BYTES"], config["MAX_CONTENT_LENGTH"]))
     form.file.errors = [
         _(
             "The file is larger than %(limit)s. Split it into smaller files, or save it as CSV.",

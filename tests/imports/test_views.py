@@ -157,11 +157,12 @@ def test_an_exe_renamed_csv_is_refused_next_to_the_file_field(db, client, login,
 
 def test_a_file_over_the_size_limit_gets_a_helpful_413(app, client, login, staff):
     login(staff)
+    original = app.config["MAX_CONTENT_LENGTH"]
     app.config["MAX_CONTENT_LENGTH"] = 100 * 1024  # a small limit keeps the test's request in memory
     try:
         response = upload(client, b"Name\r\n" + b"A" * (200 * 1024))
     finally:
-        app.config["MAX_CONTENT_LENGTH"] = 10 * 1024 * 1024
+        app.config["MAX_CONTENT_LENGTH"] = original
 
     assert response.status_code == 413
     page = response.get_data(as_text=True)

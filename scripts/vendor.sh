@@ -2,8 +2,12 @@
 # Vendor the front-end libraries into static/vendor/ from exact npm versions.
 #
 # Needs npm only when run (not at runtime or in CI). Rewrites
-# static/vendor/bootstrap/, static/vendor/htmx/, static/vendor/chartjs/ and
-# static/vendor/VERSIONS.txt.
+# static/vendor/bootstrap/, static/vendor/htmx/, static/vendor/chartjs/,
+# static/vendor/axe/ and static/vendor/VERSIONS.txt.
+#
+# axe-core (MPL-2.0) is for the browser tests only: tests/e2e inject it into
+# the page under test; no app page loads it. Its LICENSE and the licences of
+# the code it bundles (LICENSE-3RD-PARTY.txt) are kept beside it.
 # The trailing sourceMappingURL comment is stripped from .css/.js files,
 # because the .map files are not vendored.
 set -euo pipefail
@@ -11,6 +15,7 @@ set -euo pipefail
 BOOTSTRAP_VERSION=5.3.9
 HTMX_VERSION=2.0.11   # pin 2.x exactly: npm "latest" is the 4.x rewrite
 CHARTJS_VERSION=4.6.1
+AXE_VERSION=4.14.1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 vendor="$root/static/vendor"
@@ -54,9 +59,10 @@ copy() {
 bootstrap="$(unpack bootstrap "$BOOTSTRAP_VERSION")"
 htmx="$(unpack htmx.org "$HTMX_VERSION")"
 chartjs="$(unpack chart.js "$CHARTJS_VERSION")"
+axe="$(unpack axe-core "$AXE_VERSION")"
 
-rm -rf "$vendor/bootstrap" "$vendor/htmx" "$vendor/chartjs"
-mkdir -p "$vendor/bootstrap" "$vendor/htmx" "$vendor/chartjs"
+rm -rf "$vendor/bootstrap" "$vendor/htmx" "$vendor/chartjs" "$vendor/axe"
+mkdir -p "$vendor/bootstrap" "$vendor/htmx" "$vendor/chartjs" "$vendor/axe"
 
 copy "$bootstrap/dist/css/bootstrap.min.css" "$vendor/bootstrap"
 copy "$bootstrap/dist/js/bootstrap.bundle.min.js" "$vendor/bootstrap"
@@ -65,6 +71,9 @@ copy "$htmx/dist/htmx.min.js" "$vendor/htmx"
 copy "$htmx/LICENSE" "$vendor/htmx"
 copy "$chartjs/dist/chart.umd.min.js" "$vendor/chartjs"
 copy "$chartjs/LICENSE.md" "$vendor/chartjs" LICENSE
+copy "$axe/axe.min.js" "$vendor/axe"
+copy "$axe/LICENSE" "$vendor/axe"
+copy "$axe/LICENSE-3RD-PARTY.txt" "$vendor/axe"
 
 {
   echo "# Written by scripts/vendor.sh; do not edit by hand."
@@ -79,6 +88,9 @@ copy "$chartjs/LICENSE.md" "$vendor/chartjs" LICENSE
   echo
   echo "chart.js@$CHARTJS_VERSION"
   (cd "$vendor" && sha256sum chartjs/chart.umd.min.js chartjs/LICENSE)
+  echo
+  echo "axe-core@$AXE_VERSION (MPL-2.0; browser tests only, never loaded by the app)"
+  (cd "$vendor" && sha256sum axe/axe.min.js axe/LICENSE axe/LICENSE-3RD-PARTY.txt)
 } > "$vendor/VERSIONS.txt"
 
 cat "$vendor/VERSIONS.txt"

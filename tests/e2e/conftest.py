@@ -7,6 +7,8 @@
   a phone viewport.
 - Every page visited is screenshotted to test-artifacts/e2e/, and may show no console error,
   no uncaught exception and no Content-Security-Policy violation; the server may raise nothing.
+- Journey.accessibility() runs axe-core (vendored under static/vendor/axe/, for the tests only: no app
+  page loads it) on the page shown, and lists its serious and critical violations.
 - Without Chromium the tests are skipped, saying why, unless CI=true: then they are required.
 """
 
@@ -69,6 +71,27 @@ document.addEventListener('securitypolicyviolation', (e) => {
 });
 """
 CSP_WORDS = ("Content Security Policy", "Content-Security-Policy", "Refused to")
+
+# axe-core, injected into the page under test by Journey.accessibility(); the app never serves it to a page.
+AXE = ROOT / "static" / "vendor" / "axe" / "axe.min.js"
+AXE_FAILING = ("serious", "critical")
+# axe's default rules (WCAG 2.x A and AA, and best practices), all of them. To switch one off,
+# add it here as {"rule-id": {"enabled": False}} with a comment saying why it cannot apply.
+AXE_RULES: dict[str, dict[str, bool]] = {}
+AXE_RUN = """
+async (rules) => {
+  const results = await axe.run(document, {rules, resultTypes: ['violations']});
+  return results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map((n) => ({target: n.target.join(' '), summary: n.failureSummary || ''})),
+  }));
+}
+"""
+
+# Forms that delete, remove, undo, deactivate or close something: each must ask first (data-confirm,
+# read by static/js/confirm.js).
+DESTRUCTIVE = ("/delete", "/undo", "/deactivate", "/close", "/members/remove", "/reset-password")
+UNCONFIRMED = ", ".join(f"form[action$='{end}']:not([data-confirm])" for end in DESTRUCTIVE)
 
 # What a person might notice but that fails nothing (pages wider than the screen, the browser's
 # warnings and DOM hints), printed once each at the end of the run.
@@ -327,6 +350,29 @@ class Journey:
         self.page.get_by_role("button", name="Sign in").click()
         self.page.wait_for_url(lambda url: "/login" not in url)
         self.snap("signed-in")
+
+    def accessibility(self) -> list[str]:
+        """axe-core's serious and critical violations on the page as it is now, one line per element."""
+        if not self.page.evaluate("() => typeof window.axe === 'object'"):
+            self.page.add_script_tag(path=AXE)
+        where = f"{self.page.url.removeprefix(self.live.url)} at {self.viewport}"
+        found = []
+        for violation in self.page.evaluate(AXE_RUN, AXE_RULES):
+            if violation["impact"] not in AXE_FAILING:
+                continue
+            for node in violation["nodes"]:
+                why = " ".join(node["summary"].split())
+                found.append(
+                    f"{where}: [{violation['impact']}] {violation['id']} ({violation['help']}) "
+                    f"at {node['target']}: {why}"
+                )
+        return found
+
+    def unconfirmed(self) -> list[str]:
+        """The destructive forms on the page that would be sent without asking, by action."""
+        where = self.page.url.removeprefix(self.live.url)
+        actions = self.page.locator(UNCONFIRMED).evaluate_all("forms => forms.map(f => f.action)")
+        return [f"{where}: the form posting to {action} does not ask for confirmation" for action in actions]
 
     def artifact(self, name: str) -> Path:
         """Where to keep a file the journey produced (a download), next to its screenshots."""

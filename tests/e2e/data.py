@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from crm.auth.services import find_by_email
-from crm.contacts.services import create_contact
+from crm.contacts.services import add_affiliation, create_contact
 from crm.extensions import db
 from crm.inquiries.services import convert_inquiry, log_inquiry
-from crm.models import Contact, Event, Inquiry, Tag, Topic
-from crm.models.enums import InquiryChannel, ThreadKind
-from crm.threads.services import open_thread
+from crm.lists.services import add_members, create_list
+from crm.models import Contact, Event, Inquiry, Organisation, Tag, Thread, Topic
+from crm.models.enums import InquiryChannel, InteractionKind, ThreadKind
+from crm.organisations.services import create_organisation
+from crm.threads.services import add_interaction, open_thread
 
 
 def event(title: str, starts_on: date) -> int:
@@ -67,3 +69,34 @@ def thread(owner_email: str, title: str, contact_id: int) -> int:
     owner = find_by_email(owner_email)
     person = db.session.get(Contact, contact_id)
     return open_thread(ThreadKind.CONSULTATION, title, actor=owner, owner=owner, contacts=[person]).id
+
+
+def organisation(owner_email: str, name: str, country_code: str) -> int:
+    fields = {"name": name, "country_code": country_code}
+    return create_organisation(fields, actor=find_by_email(owner_email)).id
+
+
+def affiliation(staff_email: str, contact_id: int, organisation_id: int, position: str) -> int:
+    person, place = db.session.get(Contact, contact_id), db.session.get(Organisation, organisation_id)
+    return add_affiliation(person, place, position, actor=find_by_email(staff_email)).id
+
+
+def contact_list(owner_email: str, name: str, contact_ids: list[int]) -> int:
+    """A static list with these members."""
+    owner = find_by_email(owner_email)
+    record = create_list(name, actor=owner, description="People to invite to the next webinar.")
+    add_members(record, contact_ids, actor=owner)
+    return record.id
+
+
+def interaction(staff_email: str, thread_id: int, summary: str, next_action: str, due: date) -> None:
+    """A call on the thread, with the next action it leads to."""
+    thread_ = db.session.get(Thread, thread_id)
+    add_interaction(
+        thread_,
+        InteractionKind.CALL,
+        summary,
+        actor=find_by_email(staff_email),
+        next_action=next_action,
+        next_action_due=due,
+    )

@@ -135,8 +135,10 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errors(app: Flask) -> None:
     from crm.main.errors import register
+    from crm.main.security import register as register_security
 
     register(app)
+    register_security(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.organisations.views import bp as organisations_bp
     from crm.pipeline.views import bp as pipeline_bp
     from crm.reports.views import bp as reports_bp
+    from crm.search.views import bp as search_bp
     from crm.threads.views import bp as threads_bp
 
     for blueprint in (
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         imports_bp,
         lists_bp,
         exports_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -67,6 +67,7 @@ def test_main_pages_have_no_serious_accessibility_violations(journey, live_serve
         ("/pipeline/inquiries", "board-inquiries"),
         ("/pipeline/membership", "board-membership"),
         ("/reports", "reports"),
+        ("/search?q=birth", "search"),
         ("/lists", "lists"),
         (f"/lists/{ids['list']}", "list"),
         ("/imports/new", "import"),

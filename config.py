@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
+
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def _supported_locales() -> tuple[str, ...]:
+    """'en' (the source language) and each translations/<code>/LC_MESSAGES/messages.po."""
+    found = sorted(p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+    return ("en", *[code for code in found if code != "en"])
 
 
 class Config:
@@ -29,7 +38,8 @@ class Config:
     # scrypt with N=2^17 (OWASP minimum); Werkzeug's default N=2^15 is too weak.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # noqa: S105 - a method name, not a password
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_SUPPORTED_LOCALES = ("en", "ru")
+    # English plus every language with a catalogue in translations/ (adding one needs no code).
+    BABEL_SUPPORTED_LOCALES = _supported_locales()
     # A thread with no interaction for this many days is "stale" on boards and reminders.
     STALE_DAYS = int(os.environ.get("STALE_DAYS", "14"))
     # An inquiry with no answer this many days after it arrived is overdue.

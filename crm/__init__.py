@@ -65,7 +65,9 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
-    babel.init_app(app)
+    from crm.auth.services import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
 
     from crm.auth.services import load_user

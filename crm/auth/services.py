@@ -7,6 +7,7 @@ import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import refresh
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -132,3 +133,40 @@ def reset_password(user: User, *, actor: User) -> str:
     user.session_version += 1
     record(actor, "password_reset", user)
     return password
+
+
+LOCALE_SESSION_KEY = "locale"
+
+
+def supported_locales() -> tuple[str, ...]:
+    return tuple(current_app.config["BABEL_SUPPORTED_LOCALES"])
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: the user's saved choice, else the browser's, else the default."""
+    from flask import has_request_context, request, session
+    from flask_login import current_user
+
+    supported = supported_locales()
+    default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+    if not has_request_context():
+        return default
+    user = current_user
+    chosen = getattr(user, "locale", None) if user and user.is_authenticated else None
+    chosen = chosen or session.get(LOCALE_SESSION_KEY)
+    if chosen in supported:
+        return chosen
+    return request.accept_languages.best_match(supported) or default
+
+
+def set_locale(user: User | None, code: str) -> bool:
+    """Remember the language: on the account when signed in, else in the session. False if unknown."""
+    from flask import session
+
+    if code not in supported_locales():
+        return False
+    if user is not None and user.is_authenticated:
+        user.locale = code
+    session[LOCALE_SESSION_KEY] = code
+    refresh()  # the locale is cached per request
+    return True

@@ -78,3 +78,12 @@ def change_password():
             flash(_("Your password is changed."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/account/language", methods=["POST"])
+def language():
+    """The language switch: remember the choice and go back to the page it was made on."""
+    user = current_user if current_user.is_authenticated else None
+    if services.set_locale(user, request.form.get("locale", "")):
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")))

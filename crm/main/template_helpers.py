@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, g, request
-from flask_babel import format_date, format_datetime, ngettext
+from babel import Locale, UnknownLocaleError
+from flask import Flask, current_app, g, request
+from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 
 from crm.auth.permissions import TEMPLATE_PREDICATES
@@ -82,8 +83,48 @@ def duration(value: timedelta | None) -> str:
     return ngettext("%(num)d day", "%(num)d days", int(hours // 24))
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """(code, the language's name in itself) for the language switch."""
+    choices = []
+    for code in current_app.config["BABEL_SUPPORTED_LOCALES"]:
+        try:
+            name = Locale.parse(code).get_display_name(code) or code
+        except (ValueError, UnknownLocaleError):
+            name = code
+        choices.append((code, name[:1].upper() + name[1:]))
+    return choices
+
+
+def _territory(code: str | None, fallback: str = "") -> str:
+    """A country or M49 region name in the current language, else `fallback`."""
+    if not code:
+        return fallback
+    locale = get_locale()
+    if locale is None:
+        return fallback or code
+    return locale.territories.get(str(code).upper(), fallback or str(code))
+
+
+def country_name(country: Any) -> str:
+    """A Country (or an alpha-2 code) named in the user's language; the stored English name else."""
+    if country is None:
+        return ""
+    if isinstance(country, str):
+        return _territory(country, country)
+    return _territory(getattr(country, "alpha2", None), getattr(country, "name", "") or "")
+
+
+def region_name(code: str | None, fallback: str = "") -> str:
+    """A UN M49 region or sub-region (e.g. '143', Central Asia) in the user's language."""
+    return _territory(code, fallback)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
+        get_locale=get_locale,
+        language_choices=language_choices,
+        country_name=country_name,
+        region_name=region_name,
         url_with=url_with,
         sort_url=sort_url,
         current_sort=current_sort,
@@ -97,4 +138,6 @@ def register(app: Flask) -> None:
         ago=ago,
         duration=duration,
         age=age,
+        country_name=country_name,
+        region_name=region_name,
     )

@@ -26,6 +26,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Bumped on password change and deactivation so old session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The interface language chosen with the switch ('en', 'ru'); None follows the browser.
+    locale: Mapped[str | None] = mapped_column(String(10))
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 SIGN_IN := instance/demo-sign-in.txt
 
-.PHONY: run test test-e2e lint format install install-dev db demo clean
+.PHONY: run test test-e2e lint format install install-dev db demo clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ test: install-dev
 # Only the browser tests (tests/e2e).
 test-e2e: install-dev
 	$(BIN)/pytest -q tests/e2e
+
+# Benchmark at real size (not part of `make test`; a few minutes): seeds a fresh SQLite database in a
+# temp dir (or DATABASE_URL), runs gunicorn on 127.0.0.1 and prints each case against its floor.
+# Options: make bench BENCH_ARGS="--contacts 20000".
+bench: install-dev
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

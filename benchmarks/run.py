@@ -1,0 +1,585 @@
+# ruff: noqa: S311, S603, S608 - a local benchmark: fixed SQL of our own, fake data, our own commands
+"""`make bench`: seed a fresh database, run the real app under gunicorn, and measure it against floors.
+
+Every case prints its median and p95 over several repetitions, the floor measured in the same run
+and the ratio to it. The floor of a page is the bare route (/health, on the same server, same
+client) plus the raw SQL of what the page reads; exports compare with the sqlite3 CLI and a bare
+openpyxl loop; the import with an executemany of the same rows. Loopback only, bounded, stops by
+itself and always stops the server.
+
+    .venv/bin/python benchmarks/run.py [--contacts 100000] [--reps 7]
+    DATABASE_URL=postgresql://... .venv/bin/python benchmarks/run.py   # an empty PostgreSQL database
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import http.client
+import io
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"
+ROWS: list[tuple] = []
+
+
+def log(text: str) -> None:
+    print(text, flush=True)
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+
+def timed(fn: Callable[[], object], reps: int, warm: int = 1) -> list[float]:
+    for _ in range(warm):
+        fn()
+    out = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def report(case: str, values: list[float], floor: float, target: float, note: str = "") -> None:
+    median = statistics.median(values)
+    ratio = median / floor if floor else float("nan")
+    ok = "ok" if ratio <= target else "MISSED"
+    ROWS.append((case, median, p95(values), floor, ratio, target, ok, note))
+    log(
+        f"  {case:<44} median {median * 1000:9.1f} ms  p95 {p95(values) * 1000:9.1f} ms  "
+        f"floor {floor * 1000:8.1f} ms  ratio {ratio:6.2f} (target <= {target:g}) {ok} {note}"
+    )
+
+
+# --- HTTP client ----------------------------------------------------------------------------------
+
+
+class Client:
+    """A keep-alive HTTP client with a cookie and the CSRF token of the signed-in session."""
+
+    def __init__(self, port: int, cookie: str = "", csrf: str = "") -> None:
+        self.port, self.cookie, self.csrf = port, cookie, csrf
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=300)
+
+    def request(
+        self, method: str, path: str, body: bytes | None = None, ctype: str = ""
+    ) -> tuple[int, bytes]:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if ctype:
+            headers["Content-Type"] = ctype
+        for attempt in (1, 2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=300)
+                if attempt == 2:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie" and value.startswith("session="):
+                self.cookie = value.split(";", 1)[0]
+        return response.status, data
+
+    def get(self, path: str) -> bytes:
+        status, data = self.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status}")
+        return data
+
+    def post(self, path: str, fields: list[tuple[str, str]]) -> tuple[int, bytes]:
+        body = urllib.parse.urlencode([("csrf_token", self.csrf), *fields]).encode()
+        return self.request("POST", path, body, "application/x-www-form-urlencoded")
+
+
+def csrf_of(html: bytes) -> str:
+    match = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        rb'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    if not match:
+        raise RuntimeError("no CSRF token on the page")
+    return match.group(1).decode()
+
+
+# --- server ---------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def worker_pids(master: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(pid) for pid in children]
+
+
+def vm_hwm_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def peak_rss(master: int) -> float:
+    return max([vm_hwm_mb(pid) for pid in worker_pids(master)] or [0.0])
+
+
+def run_cli(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(BIN / "flask"), "--app", "wsgi", *args], cwd=ROOT, env=env, check=True)
+
+
+# --- the cases ------------------------------------------------------------------------------------
+
+
+def main() -> int:  # noqa: C901, PLR0915 - one straight script
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--reps", type=int, default=7, help="repetitions of each page case")
+    parser.add_argument("--mixed-seconds", type=float, default=15.0)
+    parser.add_argument("--threads", type=int, default=4, help="client threads of the mixed load")
+    args = parser.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="crm-bench-"))
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp / 'crm.sqlite'}"
+    sqlite_file = str(tmp / "crm.sqlite") if url.startswith("sqlite") else None
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CRM_INSTANCE_PATH": str(tmp / "instance"),
+        "SECRET_KEY": os.urandom(32).hex(),
+    }
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "CRM_INSTANCE_PATH", "SECRET_KEY")})
+    log(f"Database: {'SQLite ' + sqlite_file if sqlite_file else url.split('@')[-1]}; temp dir {tmp}")
+    server = None
+    try:
+        started = time.perf_counter()
+        run_cli(env, "db", "upgrade")
+        run_cli(env, "seed", "synthetic", "--contacts", str(args.contacts))
+        log(f"Migrated and seeded in {time.perf_counter() - started:.1f} s")
+
+        from sqlalchemy import create_engine, text
+
+        from crm import create_app
+        from crm.auth.services import create_user
+        from crm.contacts.columns import PRESETS
+        from crm.extensions import db
+        from crm.models.enums import Role
+
+        app = create_app()
+        with app.app_context():
+            user, password = create_user("bench@example.org", "Bench", Role.ADMIN, actor=None)
+            user.must_change_password = False
+            db.session.commit()
+            user_id = user.id
+        engine = create_engine(url)
+
+        def sql(statements: list[str]) -> Callable[[], None]:
+            def run() -> None:
+                with engine.connect() as conn:
+                    for statement in statements:
+                        conn.execute(text(statement)).fetchall()
+
+            return run
+
+        port = free_port()
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-w", "2", "-b", f"{HOST}:{port}", "--timeout", "300", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(tmp / "gunicorn.log", "w"),  # noqa: SIM115 - closed with the process
+            start_new_session=True,
+        )
+        client = Client(port)
+        for _ in range(100):
+            try:
+                client.get("/health")
+                break
+            except (OSError, RuntimeError, http.client.HTTPException):
+                time.sleep(0.2)
+                client = Client(port)
+        login_page = client.get("/login")
+        status, _body = client.request(
+            "POST",
+            "/login",
+            urllib.parse.urlencode(
+                {"csrf_token": csrf_of(login_page), "email": "bench@example.org", "password": password}
+            ).encode(),
+            "application/x-www-form-urlencoded",
+        )
+        if status != 302:
+            raise RuntimeError(f"sign-in failed: {status}")
+        client.csrf = csrf_of(client.get("/contacts/new"))
+        log(f"gunicorn (2 workers) on {HOST}:{port}; signed in as bench@example.org (admin)")
+
+        reps = args.reps
+        for _ in range(20):  # warm both workers
+            client.get("/health")
+            client.get("/contacts?country=KZ&sort=name&page=2")
+        bare = statistics.median(timed(lambda: client.get("/health"), 30))
+        log(f"\nBare route /health: median {bare * 1000:.2f} ms\n\nPages (ratio to /health + raw SQL):")
+
+        per_page = app.config["PER_PAGE"]
+        offset = per_page * 49
+        list_sql = [
+            "SELECT * FROM contacts WHERE country_code = 'KZ' "
+            f"ORDER BY name_latin, id LIMIT {per_page} OFFSET {offset}",
+            "SELECT count(*) FROM contacts WHERE country_code = 'KZ'",
+        ]
+        raw = statistics.median(timed(sql(list_sql), reps * 3))
+        report(
+            "contact list KZ, sorted, page 50 + count",
+            timed(lambda: client.get("/contacts?country=KZ&sort=name&page=50"), reps),
+            bare + raw,
+            3,
+        )
+        with engine.connect() as conn:
+            contact_id = conn.execute(
+                text("SELECT contact_id FROM affiliations GROUP BY contact_id ORDER BY count(*) DESC LIMIT 1")
+            ).scalar()
+            organisation_id = conn.execute(
+                text("SELECT organisation_id FROM affiliations GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+            ).scalar()
+            thread_id = conn.execute(
+                text("SELECT thread_id FROM interactions GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+            ).scalar()
+        details = {
+            f"/contacts/{contact_id}": [
+                f"SELECT * FROM contacts WHERE id = {contact_id}",
+                f"SELECT * FROM affiliations a JOIN organisations o ON o.id = a.organisation_id "
+                f"WHERE a.contact_id = {contact_id}",
+                f"SELECT * FROM inquiries WHERE contact_id = {contact_id}",
+                f"SELECT t.* FROM threads t JOIN thread_contacts tc ON tc.thread_id = t.id "
+                f"WHERE tc.contact_id = {contact_id}",
+                f"SELECT i.* FROM interactions i JOIN interaction_contacts ic ON ic.interaction_id = i.id "
+                f"WHERE ic.contact_id = {contact_id} ORDER BY i.occurred_at DESC LIMIT 50",
+            ],
+            f"/organisations/{organisation_id}": [
+                f"SELECT * FROM organisations WHERE id = {organisation_id}",
+                f"SELECT * FROM affiliations a JOIN contacts c ON c.id = a.contact_id "
+                f"WHERE a.organisation_id = {organisation_id}",
+                f"SELECT t.* FROM threads t JOIN thread_organisations x ON x.thread_id = t.id "
+                f"WHERE x.organisation_id = {organisation_id}",
+            ],
+            f"/threads/{thread_id}": [
+                f"SELECT * FROM threads WHERE id = {thread_id}",
+                f"SELECT c.* FROM contacts c JOIN thread_contacts x ON x.contact_id = c.id WHERE x.thread_id = {thread_id}",
+                f"SELECT * FROM interactions WHERE thread_id = {thread_id} ORDER BY occurred_at DESC",
+            ],
+        }
+        for path, statements in details.items():
+            raw = statistics.median(timed(sql(statements), reps * 3))
+            report(f"detail {path}", timed(lambda path=path: client.get(path), reps), bare + raw, 3)
+
+        boards = {
+            "/pipeline/inquiries": ["SELECT status, count(*) FROM inquiries GROUP BY status"],
+            "/pipeline/threads?kind=consultation": [
+                "SELECT stage, count(*) FROM threads WHERE kind = 'consultation' GROUP BY stage"
+            ],
+            "/reports": [
+                "SELECT status, count(*) FROM inquiries GROUP BY status",
+                "SELECT kind, stage, count(*) FROM threads GROUP BY kind, stage",
+                "SELECT event_id, count(*) FROM inquiries GROUP BY event_id",
+                "SELECT country_code, count(*) FROM inquiries GROUP BY country_code",
+            ],
+        }
+        for path, statements in boards.items():
+            raw = statistics.median(timed(sql(statements), reps * 3))
+            report(f"board {path}", timed(lambda path=path: client.get(path), reps), bare + raw, 3)
+
+        log("\nSearch (ratio to raw SQL of the same lookups; also < 50 ms absolute):")
+        from crm.names import name_key
+
+        with engine.connect() as conn:
+            email = conn.execute(
+                text("SELECT email_normalized FROM contacts WHERE email_normalized <> '' LIMIT 1")
+            )
+            email_fragment = email.scalar().split("@")[0]
+        for query in ("Айгер", "Nurgal", email_fragment):
+            key_words = name_key(query).split()
+            like = " AND ".join(f"name_key LIKE '%{w}%'" for w in key_words) or "0"
+            statements = [
+                f"SELECT * FROM contacts WHERE ({like}) OR email_normalized LIKE '%{query.lower()}%' "
+                "ORDER BY length(name_key), id LIMIT 10",
+                f"SELECT * FROM organisations WHERE {like.replace('name_key', 'name_key')} OR name LIKE "
+                f"'%{query}%' LIMIT 10",
+                f"SELECT * FROM inquiries WHERE sender_name LIKE '%{query}%' OR sender_email LIKE '%{query}%' "
+                f"OR subject LIKE '%{query}%' OR message LIKE '%{query}%' ORDER BY received_at DESC LIMIT 10",
+                f"SELECT * FROM threads WHERE title LIKE '%{query}%' ORDER BY updated_at DESC LIMIT 10",
+            ]
+            raw = statistics.median(timed(sql(statements), reps))
+            values = timed(lambda q=query: client.get("/search?q=" + urllib.parse.quote(q)), reps)
+            absolute = "abs ok" if statistics.median(values) < 0.05 else "abs MISSED (>= 50 ms)"
+            report(f"search {query!r}", values, raw, 3, absolute)
+
+        log("\nExports (all contacts, preset 'full'):")
+        columns = list(PRESETS["full"])
+        export_fields = [("preset", "full"), *[("columns", c) for c in columns]]
+        rss_before = peak_rss(server.pid)
+        sizes = {}
+
+        def export(file_format: str, query: str = "") -> None:
+            status, data = client.post(
+                f"/contacts/export{query}", [*export_fields, ("file_format", file_format)]
+            )
+            if status != 200:
+                raise RuntimeError(f"export {file_format}: {status}")
+            sizes[file_format + query] = len(data)
+
+        small_country = "UZ"  # about 12% of contacts: the "10k rows" export at 100k
+        export("csv", f"?country={small_country}")
+        rss_small = peak_rss(server.pid)
+        csv_values = timed(lambda: export("csv"), max(3, reps // 2))
+        rss_full = peak_rss(server.pid)
+        with engine.connect() as conn:
+            n_rows = conn.execute(text("SELECT count(*) FROM contacts")).scalar()
+            n_small = conn.execute(
+                text(f"SELECT count(*) FROM contacts WHERE country_code = '{small_country}'")
+            ).scalar()
+        floor_sql = (
+            "SELECT c.full_name, c.name_latin, c.email, c.phone, c.country_code, c.languages, c.stakeholder_type, "
+            "c.consent_to_contact, c.consent_to_share, c.consent_method, c.do_not_contact, c.notes, u.email "
+            "FROM contacts c LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.name_latin, c.id"
+        )
+        sqlite3_cli = shutil.which("sqlite3")
+        if sqlite_file and sqlite3_cli:
+            csv_floor = statistics.median(
+                timed(
+                    lambda: subprocess.run(
+                        [sqlite3_cli, "-csv", "-header", sqlite_file, floor_sql],
+                        stdout=subprocess.DEVNULL,
+                        check=True,
+                    ),
+                    3,
+                )
+            )
+            report(
+                f"CSV export {n_rows:,} rows ({sizes['csv'] / 1e6:.1f} MB)",
+                csv_values,
+                csv_floor,
+                3,
+                "floor: sqlite3 -csv",
+            )
+        else:
+            why = "the sqlite3 CLI is missing (apt-get install sqlite3)" if sqlite_file else "PostgreSQL run"
+            log(f"  CSV export: median {statistics.median(csv_values):.2f} s; no sqlite3 -csv floor: {why}")
+        growth = (rss_full - rss_before) / max(rss_small - rss_before, 1.0)
+        log(
+            f"  worker peak RSS: {rss_before:.0f} MB before, {rss_small:.0f} MB after {n_small:,} rows, "
+            f"{rss_full:.0f} MB after {n_rows:,} rows (growth ratio {growth:.2f}; target <= 1.5 for 10k->100k)"
+        )
+
+        def xlsx_floor() -> None:
+            from openpyxl import Workbook
+
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet("Contacts")
+            with engine.connect() as conn:
+                for row in conn.execute(text(floor_sql)):
+                    sheet.append(list(row))
+            book.save(str(tmp / "floor.xlsx"))
+
+        xlsx_values = timed(lambda: export("xlsx"), 2, warm=0)
+        floor = statistics.median(timed(xlsx_floor, 2, warm=0))
+        report(f"XLSX export {n_rows:,} rows", xlsx_values, floor, 1.5, "floor: bare openpyxl write-only")
+        log(f"  worker peak RSS after XLSX: {peak_rss(server.pid):.0f} MB")
+
+        log("\nImport of a 10,000-row contact CSV (build_preview + commit_import in process, rolled back):")
+        rng = random.Random(5)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["Full name", "E-mail", "Country", "Phone"])
+        rows = [
+            (
+                f"Imported Person{i} {rng.choice(['Karimov', 'Santos', 'Нургалиева'])}",
+                f"imported{i}@bench.example",
+                "Kazakhstan",
+                "",
+            )
+            for i in range(10_000)
+        ]
+        writer.writerows(rows)
+        data = buffer.getvalue().encode()
+
+        import_values = []
+        try:
+            with app.app_context():
+                from crm.imports.reading import Limits
+                from crm.imports.services import Settings, build_preview, commit_import
+                from crm.models import User
+
+                def import_in_process() -> None:
+                    actor = db.session.get(User, user_id)
+                    preview = build_preview(
+                        data,
+                        "bench.csv",
+                        Settings(kind="contacts"),
+                        Limits.from_config(app.config),
+                        actor=actor,
+                    )
+                    commit_import(preview, actor=actor, skip_errors=True)
+                    db.session.rollback()  # measured, not kept
+
+                import_values = timed(import_in_process, 3, warm=0)
+        except Exception as exc:  # noqa: BLE001 - report and go on
+            log(f"  import failed: {exc!r}")
+
+        def executemany_floor() -> None:
+            with engine.connect() as conn:
+                trans = conn.begin()
+                conn.execute(
+                    text(
+                        "INSERT INTO contacts (full_name, name_latin, name_key, email, email_normalized, phone, "
+                        "country_code, languages, stakeholder_type, consent_to_contact, consent_to_share, "
+                        "consent_method, do_not_contact, notes, lived_experience, sensitive_notes, created_at, updated_at) "
+                        "VALUES (:n, :n, :n, :e, :e, '', 'KZ', '', 'other', false, false, '', false, '', false, '', "
+                        "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    [{"n": n, "e": e} for n, e, _c, _p in rows],
+                )
+                trans.rollback()
+
+        floor = statistics.median(timed(executemany_floor, 3, warm=1))
+        if import_values:
+            report(
+                "import 10,000 rows (preview + commit, in process)",
+                import_values,
+                floor,
+                10,
+                "floor: executemany",
+            )
+
+        log(f"\nMixed load: {args.threads} threads, 90% page views / 10% writes, {args.mixed_seconds:.0f} s:")
+        read_paths = [
+            "/contacts?country=KZ&sort=name&page=3",
+            "/contacts?country=TH&page=10",
+            f"/contacts/{contact_id}",
+            f"/organisations/{organisation_id}",
+            f"/threads/{thread_id}",
+            "/pipeline/inquiries",
+            "/search?q=Nurgal",
+            "/",
+        ]
+
+        def load(paths: list[str] | None, seconds: float) -> tuple[float, list[float], int]:
+            latencies: list[float] = []
+            errors = [0]
+            lock = threading.Lock()
+            stop_at = time.perf_counter() + seconds
+
+            def worker(n: int) -> None:
+                me = Client(port, client.cookie, client.csrf)
+                r = random.Random(n)
+                mine = []
+                bad = 0
+                for _ in range(20_000):  # bounded
+                    if time.perf_counter() >= stop_at:
+                        break
+                    started = time.perf_counter()
+                    try:
+                        if paths is None:
+                            status, _ = me.request("GET", "/health")
+                        elif r.random() < 0.1:
+                            status, _ = me.post(
+                                f"/threads/{r.randrange(1, 1000)}/interactions",
+                                [("kind", "note"), ("summary", "Benchmark note")],
+                            )
+                        else:
+                            status, _ = me.request("GET", r.choice(paths))
+                    except (OSError, http.client.HTTPException):
+                        status = 0
+                    mine.append(time.perf_counter() - started)
+                    bad += status not in (200, 302)
+                with lock:
+                    latencies.extend(mine)
+                    errors[0] += bad
+
+            workers = [threading.Thread(target=worker, args=(i,)) for i in range(args.threads)]
+            started = time.perf_counter()
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join()
+            elapsed = time.perf_counter() - started
+            return len(latencies) / elapsed, latencies, errors[0]
+
+        floor_rps, floor_lat, floor_errors = load(None, min(10.0, args.mixed_seconds))
+        rps, latencies, errors = load(read_paths, args.mixed_seconds)
+        ratio = rps / floor_rps
+        ok = "ok" if ratio >= 1 / 3 and p95(latencies) < 0.25 and errors == 0 else "MISSED"
+        log(
+            f"  bare /health: {floor_rps:.0f} req/s, p95 {p95(floor_lat) * 1000:.1f} ms, {floor_errors} errors\n"
+            f"  mixed:        {rps:.0f} req/s ({ratio:.2f} of bare; target >= 0.33), "
+            f"median {statistics.median(latencies) * 1000:.1f} ms, p95 {p95(latencies) * 1000:.1f} ms "
+            f"(target < 250), {errors} errors of {len(latencies)} -> {ok}"
+        )
+        ROWS.append(
+            (
+                "mixed load req/s (ratio = share of bare)",
+                statistics.median(latencies),
+                p95(latencies),
+                1 / floor_rps,
+                ratio,
+                1 / 3,
+                ok,
+                f"{rps:.0f} vs {floor_rps:.0f} req/s, {errors} errors",
+            )
+        )
+        log(f"\nServer peak RSS (VmHWM of the gunicorn workers): {peak_rss(server.pid):.0f} MB")
+
+        log("\n| case | median | p95 | floor | ratio | target | |")
+        log("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for case, median, q95, floor, ratio, target, ok, note in ROWS:
+            target_text = f">= {target:.2f}" if case.startswith("mixed") else f"<= {target:g}"
+            log(
+                f"| {case} | {median * 1000:.1f} ms | {q95 * 1000:.1f} ms | {floor * 1000:.1f} ms | "
+                f"{ratio:.2f} | {target_text} | {ok} {note} |"
+            )
+        return 0
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

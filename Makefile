@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 SIGN_IN := instance/demo-sign-in.txt
 
-.PHONY: run test test-e2e lint format install install-dev db demo clean bench
+.PHONY: run test test-e2e lint format install install-dev db demo clean messages bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,13 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Translations: extract every marked string, merge it into each catalogue, compile the .mo files
+# (committed, so `make run` and `make test` need nothing extra). See "Languages" in README.md.
+messages: install-dev
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output --omit-header -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --width 100
+	$(BIN)/pybabel compile -d translations --statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -40,6 +40,7 @@ class Config:
     BABEL_DEFAULT_LOCALE = "en"
     # English plus every language with a catalogue in translations/ (adding one needs no code).
     BABEL_SUPPORTED_LOCALES = _supported_locales()
+    BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS)
     # A thread with no interaction for this many days is "stale" on boards and reminders.
     STALE_DAYS = int(os.environ.get("STALE_DAYS", "14"))
     # An inquiry with no answer this many days after it arrived is overdue.

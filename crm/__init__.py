@@ -7,6 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
+import flask_babel
 from flask import Flask
 from sqlalchemy import event
 
@@ -68,6 +69,9 @@ def register_extensions(app: Flask) -> None:
     from crm.auth.services import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel caches the locale on `g`; start each request afresh (an outer app context,
+    # as in tests or CLI scripts, would otherwise keep the first request's language).
+    app.before_request(flask_babel.refresh)
     login_manager.init_app(app)
 
     from crm.auth.services import load_user

@@ -37,6 +37,10 @@ def safe_next(target: str | None) -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
+    if request.method == "POST" and "locale" in request.form:
+        # The language switch on the sign-in page (only this page is open to visitors).
+        services.set_locale(None, request.form["locale"])
+        return redirect(safe_next(request.form.get("next") or url_for("auth.login")))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -82,7 +86,10 @@ def change_password():
 
 @bp.route("/account/language", methods=["POST"])
 def language():
-    """The language switch: remember the choice and go back to the page it was made on."""
+    """The language switch: remember the choice and go back to the page it was made on.
+
+    Visitors who are not signed in use the same form posted to /login instead.
+    """
     user = current_user if current_user.is_authenticated else None
     if services.set_locale(user, request.form.get("locale", "")):
         db.session.commit()

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pycountry
 from babel import Locale
+from flask import has_request_context
+from flask_babel import get_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -164,10 +166,28 @@ def resolve_country(text: str | None) -> str | None:
     return _lookup().get(_key(text))
 
 
+def territory_name(code: str | None, fallback: str = "") -> str:
+    """A country (alpha-2) or M49 region code named in the current language; `fallback` else.
+
+    Outside a request, or in English, the stored (English) name is kept as it is.
+    """
+    if not code:
+        return fallback
+    locale = get_locale() if has_request_context() else None
+    if locale is None or locale.language == "en":
+        return fallback or str(code)
+    return locale.territories.get(str(code).upper(), fallback or str(code))
+
+
+def _sort_key(text: str) -> str:
+    return text.casefold().replace("ё", "е")
+
+
 def country_choices() -> list[tuple[str, str]]:
-    """(alpha2, name) for select boxes, sorted by name."""
+    """(alpha2, name) for select boxes, named in the user's language and sorted by that name."""
     rows = db.session.execute(select(Country.alpha2, Country.name).order_by(Country.name))
-    return [(code, name) for code, name in rows]
+    choices = [(code, territory_name(code, name)) for code, name in rows]
+    return sorted(choices, key=lambda choice: _sort_key(choice[1]))
 
 
 def regions() -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -190,8 +210,8 @@ def region_filter_options() -> list[tuple[str, str]]:
     """Choices for a 'region' filter: regions, then their sub-regions indented."""
     options: list[tuple[str, str]] = []
     for code, name, subs in regions():
-        options.append((code, name))
-        options.extend((sub_code, f"— {sub}") for sub_code, sub in subs)
+        options.append((code, territory_name(code, name)))
+        options.extend((sub_code, f"— {territory_name(sub_code, sub)}") for sub_code, sub in subs)
     return options
 
 
@@ -278,7 +298,13 @@ def countries_by_region(region_code: str | None = None, with_activity: bool = Fa
         if not region.subregions or region.subregions[-1].code != (country.subregion_code or ""):
             region.subregions.append(SubregionGroup(country.subregion_code or "", country.subregion or ""))
         region.subregions[-1].countries.append((country, counts))
-    return sorted(groups.values(), key=lambda group: (group.code == "", group.name))
+    for region in groups.values():  # named and sorted in the user's language
+        region.name = territory_name(region.code, region.name)
+        for sub in region.subregions:
+            sub.name = territory_name(sub.code, sub.name)
+            sub.countries.sort(key=lambda item: _sort_key(territory_name(item[0].alpha2, item[0].name)))
+        region.subregions.sort(key=lambda sub: (sub.code == "", _sort_key(sub.name)))
+    return sorted(groups.values(), key=lambda group: (group.code == "", _sort_key(group.name)))
 
 
 def country_count() -> int:

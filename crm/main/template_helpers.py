@@ -12,6 +12,7 @@ from flask_babel import format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 
 from crm.auth.permissions import TEMPLATE_PREDICATES
+from crm.countries.services import territory_name
 from crm.models.base import as_utc, today_utc, utcnow
 
 
@@ -95,28 +96,18 @@ def language_choices() -> list[tuple[str, str]]:
     return choices
 
 
-def _territory(code: str | None, fallback: str = "") -> str:
-    """A country or M49 region name in the current language, else `fallback`."""
-    if not code:
-        return fallback
-    locale = get_locale()
-    if locale is None:
-        return fallback or code
-    return locale.territories.get(str(code).upper(), fallback or str(code))
-
-
 def country_name(country: Any) -> str:
     """A Country (or an alpha-2 code) named in the user's language; the stored English name else."""
     if country is None:
         return ""
     if isinstance(country, str):
-        return _territory(country, country)
-    return _territory(getattr(country, "alpha2", None), getattr(country, "name", "") or "")
+        return territory_name(country, country)
+    return territory_name(getattr(country, "alpha2", None), getattr(country, "name", "") or "")
 
 
 def region_name(code: str | None, fallback: str = "") -> str:
     """A UN M49 region or sub-region (e.g. '143', Central Asia) in the user's language."""
-    return _territory(code, fallback)
+    return territory_name(code, fallback)
 
 
 def register(app: Flask) -> None:

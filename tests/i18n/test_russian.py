@@ -74,7 +74,7 @@ def test_a_visitor_can_switch_on_the_sign_in_page(client):
     assert response.headers["Location"].endswith("/login?next=%2Fcontacts")
     html = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Вход в CRM сопровождения" in html
-    assert 'for="lang-select"' in html
+    assert 'name="locale" value="en"' in html and "English" in html
 
 
 def test_russian_plural_forms(app):

@@ -5,7 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, String, Table, Text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from crm.extensions import db
@@ -36,6 +48,9 @@ class Contact(TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), default="")
     email_normalized: Mapped[str] = mapped_column(String(254), default="", index=True)
     phone: Mapped[str] = mapped_column(String(50), default="")
+    phone_e164: Mapped[str] = mapped_column(
+        String(20), default="", server_default="", index=True
+    )  # for matching
     country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.alpha2"), index=True)
     languages: Mapped[str] = mapped_column(String(200), default="")
     stakeholder_type: Mapped[StakeholderType] = mapped_column(
@@ -51,6 +66,12 @@ class Contact(TimestampMixin, db.Model):
     # Special-category data: only coordinators and admins see it; never loaded unless asked for.
     lived_experience: Mapped[bool] = deferred(mapped_column(Boolean, default=False, nullable=False))
     sensitive_notes: Mapped[str] = deferred(mapped_column(Text, default="", nullable=False))
+    # Lifecycle: a merged-away or deleted contact is kept (restorable, auditable) but is not "live".
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
 
     country: Mapped[Country | None] = relationship()
     owner: Mapped[User | None] = relationship()
@@ -62,6 +83,15 @@ class Contact(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Contact {self.id} {self.full_name!r}>"
+
+    @property
+    def is_live(self) -> bool:
+        return self.deleted_at is None and self.merged_into_id is None
+
+    @classmethod
+    def live(cls) -> ColumnElement[bool]:
+        """SQL condition: neither deleted nor merged away (use in every list, search and export)."""
+        return and_(cls.deleted_at.is_(None), cls.merged_into_id.is_(None))
 
 
 class Affiliation(db.Model):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import ColumnElement, Date, DateTime, ForeignKey, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
@@ -37,6 +37,12 @@ class Organisation(TimestampMixin, db.Model):
     member_since: Mapped[date | None] = mapped_column(Date)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Lifecycle: a merged-away or deleted organisation is kept (restorable, auditable) but is not "live".
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
 
     country: Mapped[Country | None] = relationship()
     owner: Mapped[User | None] = relationship()
@@ -44,3 +50,12 @@ class Organisation(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.id} {self.name!r}>"
+
+    @property
+    def is_live(self) -> bool:
+        return self.deleted_at is None and self.merged_into_id is None
+
+    @classmethod
+    def live(cls) -> ColumnElement[bool]:
+        """SQL condition: neither deleted nor merged away (use in every list, search and export)."""
+        return and_(cls.deleted_at.is_(None), cls.merged_into_id.is_(None))

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_url, login_user, logout_user
 
 from crm.models import User
 
@@ -65,5 +65,4 @@ def enforce_timeouts():
     if request.endpoint in PUBLIC_AFTER_EXPIRY:
         return None
     flash(_("Your session has ended. Please sign in again."), "info")
-    target = request.full_path.rstrip("?") if request.method == "GET" else None
-    return redirect(url_for("auth.login", next=target))
+    return redirect(login_url("auth.login", next_url=request.url))  # as Flask-Login's own redirect

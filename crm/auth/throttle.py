@@ -50,15 +50,18 @@ def locked_until(email: str) -> datetime | None:
     return until if until > now() else None
 
 
-def ip_blocked(ip: str) -> bool:
-    """True once this address has failed LOGIN_IP_MAX_FAILURES times within the IP window."""
-    since = now() - _minutes("LOGIN_IP_WINDOW_MINUTES")
-    failures = db.session.scalar(
+def _ip_failures(ip: str, moment: datetime) -> int:
+    since = moment - _minutes("LOGIN_IP_WINDOW_MINUTES")
+    return db.session.scalar(
         select(func.count())
         .select_from(LoginAttempt)
         .where(LoginAttempt.ip == ip, LoginAttempt.kind == FAILURE, LoginAttempt.at > since)
     )
-    return failures >= int(current_app.config["LOGIN_IP_MAX_FAILURES"])
+
+
+def ip_blocked(ip: str) -> bool:
+    """True once this address has failed LOGIN_IP_MAX_FAILURES times within the IP window."""
+    return _ip_failures(ip, now()) >= int(current_app.config["LOGIN_IP_MAX_FAILURES"])
 
 
 def record_failure(email: str, ip: str) -> bool:
@@ -76,12 +79,21 @@ def record_failure(email: str, ip: str) -> bool:
         .select_from(LoginAttempt)
         .where(LoginAttempt.email == email, LoginAttempt.kind == FAILURE, LoginAttempt.at > since)
     )
+    _audit_ip_block(ip, moment)
     if failures < int(current_app.config["LOGIN_MAX_FAILURES"]):
         return False
     db.session.add(LoginAttempt(kind=LOCKOUT, email=email, ip=ip, at=moment))
     record(None, "login_locked", entity_type="user", changes={"email": email, "ip": ip, "failures": failures})
     log.warning("sign-in locked: email=%r ip=%s failures=%d", email, ip, failures)
     return True
+
+
+def _audit_ip_block(ip: str, moment: datetime) -> None:
+    """The failure that takes an address to its limit is audited once."""
+    failures = _ip_failures(ip, moment)
+    if failures == int(current_app.config["LOGIN_IP_MAX_FAILURES"]):
+        record(None, "login_ip_blocked", entity_type="user", changes={"ip": ip, "failures": failures})
+        log.warning("sign-in blocked for address %s after %d failures", ip, failures)
 
 
 def forget_failures(email: str) -> None:

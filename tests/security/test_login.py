@@ -150,3 +150,20 @@ def test_a_forged_log_line_in_the_email_stays_on_one_line(app, db, caplog):
 def test_signing_in_never_sends_the_user_off_site(client, staff, target):
     response = client.post("/login", data={"email": staff.email, "password": PASSWORD, "next": target})
     assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(("proxies", "seen"), [(0, "10.0.0.1"), (1, "203.0.113.50")])
+def test_the_client_address_is_the_proxys_unless_the_proxy_is_trusted(app, proxies, seen):
+    """The per-address limit must count clients, and a client must not choose its own address."""
+    from flask import request
+
+    from crm import create_app
+    from tests.security.test_production import _production
+
+    production = create_app(_production(TRUSTED_PROXY_COUNT=proxies))
+    addresses = []
+    production.after_request(lambda response: addresses.append(request.remote_addr) or response)
+    production.test_client().get(
+        "/login", environ_base={"REMOTE_ADDR": "10.0.0.1"}, headers={"X-Forwarded-For": "203.0.113.50"}
+    )
+    assert addresses == [seen]

@@ -44,7 +44,8 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, ip=request.remote_addr or "")
+            ip = (request.remote_addr or "")[:45]  # the longest IPv6 text form
+            user = services.authenticate(form.email.data, form.password.data, ip=ip)
         except services.SignInRefused as exc:
             db.session.commit()
             form.password.errors.append(str(exc))

@@ -34,9 +34,22 @@ class Config:
     MAX_CONTENT_LENGTH = IMPORT_MAX_BYTES + 1024 * 1024
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "20000"))
     IMPORT_MAX_XLSX_UNCOMPRESSED = int(os.environ.get("IMPORT_MAX_XLSX_UNCOMPRESSED", str(50 * 1024 * 1024)))
+    # Sign-in throttling, counted in the database so it holds across workers: after
+    # LOGIN_MAX_FAILURES failures for one e-mail, that e-mail is refused for LOGIN_LOCKOUT_MINUTES;
+    # one address (IP) may fail LOGIN_IP_MAX_FAILURES times per LOGIN_IP_WINDOW_MINUTES.
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+    LOGIN_IP_MAX_FAILURES = int(os.environ.get("LOGIN_IP_MAX_FAILURES", "30"))
+    LOGIN_IP_WINDOW_MINUTES = int(os.environ.get("LOGIN_IP_WINDOW_MINUTES", "15"))
+    # How many reverse proxies stand in front of the app: their X-Forwarded-For/-Proto are then
+    # trusted, so the per-address limit counts the real client and not the proxy (0: none).
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+    # A signed-in session ends after this much inactivity, and this long after sign-in whatever happens.
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
     PER_PAGE = 25
     # scrypt with N=2^17 (OWASP minimum); Werkzeug's default N=2^15 is too weak.
-    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # noqa: S105 - a method name, not a password
+    PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # noqa: S105 - a method name, not a password  # nosec B105
     BABEL_DEFAULT_LOCALE = "en"
     # English plus every language with a catalogue in translations/ (adding one needs no code).
     BABEL_SUPPORTED_LOCALES = _supported_locales()
@@ -68,11 +81,15 @@ class TestConfig(Config):
     """The test suite: SQLite in memory unless TEST_DATABASE_URL points elsewhere."""
 
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105 - tests only  # nosec B105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     PER_PAGE = 10
-    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - fast hashes keep the suite quick
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - fast hashes keep the suite quick  # nosec B105
+
+
+# A SECRET_KEY containing one of these is a placeholder copied from somewhere, not a random key.
+PLACEHOLDER_KEY_WORDS = ("change", "example", "default", "secret-key", "not-for-production", "xxxx")
 
 
 class ProductionConfig(Config):
@@ -80,12 +97,24 @@ class ProductionConfig(Config):
 
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # The __Host- prefix makes browsers refuse the cookie unless it is Secure, for "/", with no Domain.
+    SESSION_COOKIE_NAME = "__Host-session"
 
     @classmethod
     def check(cls) -> None:
         """Fail fast on settings that must never reach production."""
         if len(cls.SECRET_KEY) < 32:
             raise RuntimeError("SECRET_KEY must be set to at least 32 random characters in production.")
+        placeholder = any(word in cls.SECRET_KEY.lower() for word in PLACEHOLDER_KEY_WORDS)
+        if placeholder or len(set(cls.SECRET_KEY)) < 10:
+            raise RuntimeError("SECRET_KEY is a published or trivial value; generate a random one.")
+        if getattr(cls, "DEBUG", False) or os.environ.get("FLASK_DEBUG", "").lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+        ):
+            raise RuntimeError("Debug mode must be off in production (it exposes an interactive debugger).")
         if not cls.SQLALCHEMY_DATABASE_URI:
             raise RuntimeError("DATABASE_URL must be set in production.")
 

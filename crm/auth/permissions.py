@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, current_app, request
+from flask import abort, current_app, g
 from flask_login import current_user
 
 from crm.models.enums import Role
@@ -98,13 +98,7 @@ def role_required(role: Role) -> Callable[[F], F]:
 
                 return login_manager.unauthorized()
             if not has_role(current_user, role):
-                log.warning(
-                    "forbidden: user=%s role=%s needed=%s path=%s",
-                    current_user.id,
-                    current_user.role,
-                    role,
-                    request.path,
-                )
+                g.role_needed = role  # the 403 handler logs and audits the refusal with it
                 abort(403)
             return view(*args, **kwargs)
 

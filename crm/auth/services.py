@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.audit.services import record
+from crm.auth import passwords, throttle
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import User
@@ -20,7 +21,7 @@ from crm.models.enums import Role
 
 log = logging.getLogger(__name__)
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 # Compared against when the account does not exist, so both paths cost the same.
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -76,20 +77,42 @@ def create_user(email: str, name: str, role: Role, *, actor: User | None) -> tup
     return user, password
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None (same work either way)."""
+class SignInRefused(AccountError):
+    """Too many failed sign-ins for this e-mail or from this address; try again later."""
+
+
+def _dummy_hash() -> str:
+    """A hash made with the configured method, checked when the account does not exist."""
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH:
+        _DUMMY_HASH[method] = _hash(secrets.token_urlsafe(16))
+    return _DUMMY_HASH[method]
+
+
+def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
+    """The active user with this e-mail and password, or None (same work either way).
+
+    Raises SignInRefused while the e-mail is locked out or the address is over its limit,
+    even when the password is right. Unknown e-mails are counted and locked like real ones.
+    """
+    email = normalise_email(email)[:254]
+    if throttle.locked_until(email) is not None or throttle.ip_blocked(ip):
+        log.warning("sign-in refused (throttled): email=%r ip=%s", email, ip)
+        minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+        raise SignInRefused(
+            _("Too many failed attempts. Wait %(n)d minutes, then try again.", n=minutes), "password"
+        )
     user = find_by_email(email)
     if user is None:
-        if "hash" not in _DUMMY_HASH:
-            _DUMMY_HASH["hash"] = _hash(secrets.token_urlsafe(16))
-        check_password_hash(_DUMMY_HASH["hash"], password)
-        record(None, "login_failed", entity_type="user", changes={"email": normalise_email(email)[:254]})
-        return None
-    if not check_password_hash(user.password_hash, password) or not user.active:
-        record(user, "login_failed", user)
+        check_password_hash(_dummy_hash(), password)
+    if user is None or not check_password_hash(user.password_hash, password) or not user.active:
+        record(user, "login_failed", user, entity_type="user", changes={"email": email, "ip": ip})
+        log.info("sign-in failed: email=%r ip=%s", email, ip)
+        throttle.record_failure(email, ip)
         return None
     user.last_login_at = utcnow()
-    record(user, "login", user)
+    throttle.forget_failures(email)
+    record(user, "login", user, changes={"ip": ip})
     return user
 
 
@@ -97,14 +120,25 @@ def change_password(user: User, current: str, new: str) -> None:
     """Replace the password after checking the current one; ends the user's other sessions."""
     if not check_password_hash(user.password_hash, current):
         raise AccountError(_("The current password is not correct."), "current_password")
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise AccountError(_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), "new_password")
+    if problem := passwords.policy_error(new, email=user.email):
+        raise AccountError(problem, "new_password")
     if new == current:
         raise AccountError(_("Choose a password different from the current one."), "new_password")
     user.password_hash = _hash(new)
     user.must_change_password = False
-    user.session_version += 1
+    end_sessions(user)
     record(user, "password_change", user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session cookie issued to this user so far stops working (copies included)."""
+    user.session_version += 1
+
+
+def sign_out(user: User) -> None:
+    """Signing out ends this session and every other one of the same user."""
+    end_sessions(user)
+    record(user, "logout", user)
 
 
 def set_role(user: User, role: Role, *, actor: User) -> None:
@@ -121,7 +155,7 @@ def set_active(user: User, active: bool, *, actor: User) -> None:
         raise AccountError(_("You cannot deactivate your own account."))
     if user.active != active:
         user.active = active
-        user.session_version += 1
+        end_sessions(user)
         record(actor, "update", user, changes={"active": [not active, active]})
 
 
@@ -130,7 +164,7 @@ def reset_password(user: User, *, actor: User) -> str:
     password = one_time_password()
     user.password_hash = _hash(password)
     user.must_change_password = True
-    user.session_version += 1
+    end_sessions(user)
     record(actor, "password_reset", user)
     return password
 

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from crm.auth import services
+from crm.auth import services, sessions
 from crm.auth.forms import ChangePasswordForm, LoginForm
 from crm.extensions import db
 
@@ -43,13 +43,18 @@ def login():
         return redirect(safe_next(request.form.get("next") or url_for("auth.login")))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            ip = (request.remote_addr or "")[:45]  # the longest IPv6 text form
+            user = services.authenticate(form.email.data, form.password.data, ip=ip)
+        except services.SignInRefused as exc:
+            db.session.commit()
+            form.password.errors.append(str(exc))
+            return render_template("auth/login.html", form=form), 429
         db.session.commit()
         if user is None:
             form.password.errors.append(_("E-mail or password is not correct."))
         else:
-            session.clear()  # a new session at sign-in
-            login_user(user)
+            sessions.start(user)  # a new session at sign-in
             if user.must_change_password:
                 flash(_("Please choose your own password before you go on."), "info")
                 return redirect(url_for("auth.change_password"))
@@ -60,6 +65,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    services.sign_out(current_user._get_current_object())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")

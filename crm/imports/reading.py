@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from itertools import islice
 from typing import Any
-from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 

@@ -262,7 +262,8 @@ def commit_import(preview: Preview, *, actor: User | None, skip_errors: bool = F
             channel=preview.channel or InquiryChannel.OTHER,
         )
     else:
-        assert preview.contact_check is not None and actor is not None
+        if preview.contact_check is None or actor is None:
+            raise ValueError("a contact import is committed by someone, after its rows were checked")
         contact_rows.create_contacts(preview.contact_check, actor=actor)
     record(
         actor,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 
+from crm.audit.services import record
+from crm.auth.sessions import enforce_timeouts
 from crm.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -19,6 +22,8 @@ PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.change_password", "auth.logout", "s
 
 
 def require_sign_in():
+    if (ended := enforce_timeouts()) is not None:
+        return ended
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
     if not current_user.is_authenticated:
@@ -38,8 +43,34 @@ def _page(code: int, template: str):
     return handler
 
 
+def forbidden(error):
+    """403: the refused attempt goes to the audit trail as well as the log (ASVS 16.3.2)."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        needed = g.pop("role_needed", None)
+        log.warning(
+            "forbidden: user=%s role=%s needed=%s %s %s",
+            user.id,
+            user.role,
+            needed,
+            request.method,
+            request.path,
+        )
+        try:
+            if db.session.new or db.session.dirty or db.session.deleted:
+                db.session.rollback()  # a refused request changes nothing, whatever the view began
+            details = {"method": request.method, "path": request.path, "role": user.role, "needed": needed}
+            record(user, "forbidden", entity_type="route", changes=details)
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            log.exception("could not audit a refused request")
+    return render_template("errors/403.html", error=error), 403
+
+
 def register(app: Flask) -> None:
     app.before_request(require_sign_in)
-    for code in (400, 403, 404, 405, 413, 500):
+    app.register_error_handler(403, forbidden)
+    for code in (400, 404, 405, 413, 500):
         app.register_error_handler(code, _page(code, f"errors/{code}.html"))
     app.register_error_handler(CSRFError, _page(400, "errors/400.html"))

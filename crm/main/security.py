@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Bootstrap draws its select arrows and toggler icon as data: SVG images.
 CONTENT_SECURITY_POLICY = (
@@ -29,3 +30,7 @@ def security_headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     app.after_request(security_headers)
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT", 0))
+    if proxies > 0:
+        # Only as many forwarded hops as there are proxies of our own: a client cannot forge its address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

@@ -6,6 +6,7 @@ from crm.models.contact_list import ContactList, contact_list_members
 from crm.models.event import Event, event_partners
 from crm.models.imports import ImportBatch, ImportMapping
 from crm.models.inquiry import Inquiry, inquiry_topics
+from crm.models.login_attempt import LoginAttempt
 from crm.models.organisation import Organisation
 from crm.models.reference import Country, Tag, Topic
 from crm.models.thread import (
@@ -31,6 +32,7 @@ __all__ = [
     "ImportMapping",
     "Inquiry",
     "Interaction",
+    "LoginAttempt",
     "Material",
     "Organisation",
     "Tag",

@@ -90,7 +90,7 @@ def load_demo() -> DemoResult:
 
 class _DemoBuilder:
     def __init__(self) -> None:
-        self.rng = random.Random(SEED)  # noqa: S311 - jitter for demo dates, not security
+        self.rng = random.Random(SEED)  # noqa: S311 - jitter for demo dates, not security  # nosec B311
         self.now = utcnow().replace(microsecond=0)
         self.today = self.now.date()  # the UTC day: inquiries and interactions are stamped in UTC
         self.local_today = date.today()  # due dates are compared with the server's local day
@@ -345,7 +345,8 @@ class _DemoBuilder:
 
     def _new_organisation(self, organisation, fate: Convert, owner: User, at: datetime) -> None:
         """Fill in what the inquiry did not say about an organisation created from it."""
-        assert fate.new_organisation is not None
+        if fate.new_organisation is None:
+            raise ValueError("this inquiry's story creates no organisation")
         data: dict[str, Any] = {"kind": fate.new_organisation.kind, "website": fate.new_organisation.website}
         if fate.membership_becomes is not None:
             data["membership_status"] = fate.membership_becomes

@@ -44,7 +44,10 @@ def _snapshot(db):
     ).all()
     topics = db.session.execute(select(Topic.id, Topic.name).order_by(Topic.id)).all()
     tags = db.session.execute(select(Tag.id, Tag.name).order_by(Tag.id)).all()
-    audit = db.session.scalar(select(func.count()).select_from(AuditEntry))
+    # Refused attempts are audited as "forbidden"; nothing else may be.
+    audit = db.session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action != "forbidden")
+    )
     return users, topics, tags, audit
 
 
@@ -85,6 +88,8 @@ def test_non_admin_gets_403_everywhere_and_nothing_changes(client, login, coordi
         assert response.status_code == 403, url
         assert "one-time-password" not in response.get_data(as_text=True)
     assert _snapshot(db) == before
+    refused = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "forbidden")).all()
+    assert len(refused) == 3 + len(posts) and {e.actor_id for e in refused} == {coordinator.id}
 
 
 def test_users_link_hidden_from_non_admins(client, login, coordinator):

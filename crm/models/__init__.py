@@ -7,6 +7,7 @@ from crm.models.event import Event, event_partners
 from crm.models.imports import ImportBatch, ImportMapping
 from crm.models.inquiry import Inquiry, inquiry_topics
 from crm.models.organisation import Organisation
+from crm.models.privacy import ConsentRecord
 from crm.models.reference import Country, Tag, Topic
 from crm.models.thread import (
     Interaction,
@@ -24,6 +25,7 @@ __all__ = [
     "Affiliation",
     "AuditEntry",
     "Contact",
+    "ConsentRecord",
     "ContactList",
     "Country",
     "Event",

@@ -51,7 +51,12 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 
 def _their_threads():
-    return select(thread_contacts.c.thread_id).where(thread_contacts.c.contact_id == Contact.id)
+    # Nested two levels deep: say explicitly that Contact is the outer query's row.
+    return (
+        select(thread_contacts.c.thread_id)
+        .where(thread_contacts.c.contact_id == Contact.id)
+        .correlate(Contact)
+    )
 
 
 def _activity_since(cutoff: datetime):

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import JSON, Enum, String, Table, Text, cast, or_, select, update
+from sqlalchemy import JSON, Enum, String, Table, Text, cast, func, or_, select, update
 
 from crm.extensions import db
 
@@ -73,14 +73,22 @@ def _text_columns(table: Table) -> list[Any]:
     ]
 
 
-def _candidates(column: Any, needles: list[str]):
-    is_json = isinstance(column.type, JSON)
-    target = cast(column, Text) if is_json else column
-    return [
-        target.ilike(f"%{_escape_like(variant)}%", escape="\\")
-        for needle in needles
-        for variant in _like_variants(needle, is_json)
-    ]
+def _haystack(columns: list[Any]) -> Any:
+    """All the row's text in one expression, so the database scans each row once, not once per column."""
+    parts = [func.coalesce(cast(c, Text) if isinstance(c.type, JSON) else c, "") for c in columns]
+    haystack = parts[0]
+    for part in parts[1:]:
+        haystack = haystack.concat("\x1f").concat(part)
+    return haystack
+
+
+def _candidates(columns: list[Any], needles: list[str]):
+    has_json = any(isinstance(column.type, JSON) for column in columns)
+    variants = {variant for needle in needles for variant in _like_variants(needle, has_json)}
+    # ILIKE folds ASCII case itself (lower() on SQLite): keep one spelling per folded form.
+    folded = {variant.lower() if variant.isascii() else variant for variant in variants}
+    haystack = _haystack(columns)
+    return [haystack.ilike(f"%{_escape_like(variant)}%", escape="\\") for variant in sorted(folded)]
 
 
 def scrub_everywhere(scrubber: Scrubber, protected: Protected, skip_tables: set[str]) -> dict[str, int]:
@@ -95,7 +103,7 @@ def scrub_everywhere(scrubber: Scrubber, protected: Protected, skip_tables: set[
         keys = list(table.primary_key.columns)
         if table.name in skip_tables or not columns or not keys:
             continue
-        conditions = [c for column in columns for c in _candidates(column, needles)]
+        conditions = _candidates(columns, needles)
         rows = db.session.execute(select(table).where(or_(*conditions))).mappings().all()
         for row in rows:
             if protected(table.name, row):

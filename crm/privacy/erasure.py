@@ -69,6 +69,9 @@ PERSONAL_KEYS = frozenset(
     }
 )
 IDENTITY = ("full_name", "name_latin", "email", "email_normalized", "phone", "phone_e164")
+# Columns that say who a record's own person is: the erased person's were blanked above; anyone
+# else's are theirs (a namesake), so the database-wide scan leaves these columns alone.
+OWN_IDENTITY = {"contacts": {*IDENTITY, "name_key"}, "inquiries": {"sender_name", "sender_email"}}
 
 
 class ErasureError(DomainError):
@@ -181,7 +184,9 @@ def erase_contact(contact: Contact, *, actor: User | None, ground: str) -> dict[
     )
     _scrub_own_audit(contact, found, close)
     db.session.flush()
-    changed = scrub_everywhere(Scrubber(found.needles), _protect(namesakes), skip_tables={"users"})
+    changed = scrub_everywhere(
+        Scrubber(found.needles), _protect(namesakes), skip_tables={"users"}, skip_columns=OWN_IDENTITY
+    )
     db.session.expire_all()
     summary = {
         "ground": ground,

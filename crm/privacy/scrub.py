@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import JSON, Enum, String, Table, Text, cast, func, or_, select, update
+from sqlalchemy import JSON, Enum, String, Table, Text, cast, or_, select, update
 
 from crm.extensions import db
 
@@ -55,7 +55,7 @@ def _flexible(needle: str) -> str:
 
 def _like_variants(needle: str, is_json: bool) -> set[str]:
     """Forms the text may take in storage: as is, lower case (SQLite folds only ASCII), JSON-escaped."""
-    variants = {needle, needle.lower()}
+    variants = {needle} if needle.isascii() else {needle, needle.lower()}
     if is_json:
         variants |= {json.dumps(v)[1:-1] for v in list(variants)}
     return variants
@@ -73,37 +73,47 @@ def _text_columns(table: Table) -> list[Any]:
     ]
 
 
-def _haystack(columns: list[Any]) -> Any:
-    """All the row's text in one expression, so the database scans each row once, not once per column."""
-    parts = [func.coalesce(cast(c, Text) if isinstance(c.type, JSON) else c, "") for c in columns]
-    haystack = parts[0]
-    for part in parts[1:]:
-        haystack = haystack.concat("\x1f").concat(part)
-    return haystack
+def _candidates(columns: list[Any], needles: list[str], dialect: str) -> list[Any]:
+    """LIKE conditions that pre-select rows which may mention a needle (Python decides for sure).
+
+    SQLite's LIKE already ignores ASCII case, so it needs no lower() (which would be computed again
+    for every pattern); PostgreSQL has ILIKE. Only non-ASCII text needs its lower-case spelling too.
+    """
+    conditions = []
+    for column in columns:
+        is_json = isinstance(column.type, JSON)
+        target = cast(column, Text) if is_json else column
+        variants = {variant for needle in needles for variant in _like_variants(needle, is_json)}
+        variants = {variant.lower() if variant.isascii() else variant for variant in variants}
+        for variant in sorted(variants):
+            pattern = f"%{_escape_like(variant)}%"
+            if dialect == "sqlite":
+                conditions.append(target.like(pattern, escape="\\"))
+            else:
+                conditions.append(target.ilike(pattern, escape="\\"))
+    return conditions
 
 
-def _candidates(columns: list[Any], needles: list[str]):
-    has_json = any(isinstance(column.type, JSON) for column in columns)
-    variants = {variant for needle in needles for variant in _like_variants(needle, has_json)}
-    # ILIKE folds ASCII case itself (lower() on SQLite): keep one spelling per folded form.
-    folded = {variant.lower() if variant.isascii() else variant for variant in variants}
-    haystack = _haystack(columns)
-    return [haystack.ilike(f"%{_escape_like(variant)}%", escape="\\") for variant in sorted(folded)]
+def scrub_everywhere(
+    scrubber: Scrubber, protected: Protected, skip_tables: set[str], skip_columns: dict[str, set[str]]
+) -> dict[str, int]:
+    """Scrub every text/JSON column of every table but those skipped; returns {table: rows changed}.
 
-
-def scrub_everywhere(scrubber: Scrubber, protected: Protected, skip_tables: set[str]) -> dict[str, int]:
-    """Scrub every text/JSON column of every table; returns {table: rows changed}."""
+    `skip_columns` are other people's own identity columns (a namesake's name is theirs to keep),
+    which the caller has already dealt with for the person erased.
+    """
     needles = [n for n in scrubber.needles if len(n) >= MIN_NEEDLE]
     if not needles:
         return {}
     wide = Scrubber(needles)
+    dialect = db.session.get_bind().dialect.name
     changed: dict[str, int] = {}
     for table in db.metadata.sorted_tables:
-        columns = _text_columns(table)
+        columns = [c for c in _text_columns(table) if c.name not in skip_columns.get(table.name, set())]
         keys = list(table.primary_key.columns)
         if table.name in skip_tables or not columns or not keys:
             continue
-        conditions = _candidates(columns, needles)
+        conditions = _candidates(columns, needles, dialect)
         rows = db.session.execute(select(table).where(or_(*conditions))).mappings().all()
         for row in rows:
             if protected(table.name, row):

@@ -73,12 +73,12 @@ def record_consent(
     db.session.add(entry)
     db.session.flush()
     sync_current_state(contact)
-    record(
-        actor,
-        "consent" if given else "consent_withdrawn",
-        contact,
-        changes={"purpose": purpose, "given": given, "at": at, "consent_record_id": entry.id},
-    )
+    changes = {"purpose": purpose, "given": given, "at": at, "consent_record_id": entry.id}
+    if purpose == ConsentPurpose.KEEP_SENSITIVE and not given:
+        # Without their consent we may no longer hold their special-category data (Art. 9): it goes now.
+        contact.lived_experience, contact.sensitive_notes = False, ""
+        changes["sensitive_cleared"] = True
+    record(actor, "consent" if given else "consent_withdrawn", contact, changes=changes)
     return entry
 
 

@@ -141,3 +141,26 @@ def test_viewers_cannot_record_or_withdraw(client, viewer, staff, login, db, mak
     assert "Withdraw" not in client.get(f"/contacts/{contact.id}").get_data(as_text=True)
     db.session.expire(contact)
     assert contact.consent_to_contact is True
+
+
+def test_withdrawing_consent_to_keep_lived_experience_data_deletes_it(db, staff, make_contact):
+    contact = make_contact(lived_experience=True, sensitive_notes="Stateless until 2019")
+    record_consent(contact, "keep_sensitive", True, actor=staff, method="Signed form")
+    withdraw_consent(contact, "keep_sensitive", actor=staff, method="Phone call")
+    db.session.flush()
+    db.session.expire(contact)
+    assert (contact.lived_experience, contact.sensitive_notes) == (False, "")
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "consent_withdrawn")).one()
+    assert entry.changes["sensitive_cleared"] is True and "Stateless" not in str(entry.changes)
+
+
+def test_a_consent_in_the_future_is_shown_next_to_its_field(client, staff, login, db, make_contact):
+    contact = make_contact()
+    login(staff)
+    tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    response = client.post(
+        f"/contacts/{contact.id}/consent", data={"purpose": "contact", "given": "yes", "at": tomorrow}
+    )
+    assert response.status_code == 400
+    assert "Consent cannot be given in the future." in response.get_data(as_text=True)
+    assert db.session.scalar(select(ConsentRecord).where(ConsentRecord.contact_id == contact.id)) is None

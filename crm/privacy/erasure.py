@@ -13,6 +13,7 @@ rotate out (see docs/privacy.md); restoring one must be followed by erasing them
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,11 @@ IDENTITY = ("full_name", "name_latin", "email", "email_normalized", "phone", "ph
 # Columns that say who a record's own person is: the erased person's were blanked above; anyone
 # else's are theirs (a namesake), so the database-wide scan leaves these columns alone.
 OWN_IDENTITY = {"contacts": {*IDENTITY, "name_key"}, "inquiries": {"sender_name", "sender_email"}}
+
+
+# Other features register here what they must do for an erased person beyond removing the name,
+# e-mail and phone (e.g. drop version snapshots holding their notes): fn(contact), in the transaction.
+ON_ERASE: list[Callable[[Contact], None]] = []
 
 
 class ErasureError(DomainError):
@@ -171,6 +177,19 @@ def erase_contact(contact: Contact, *, actor: User | None, ground: str) -> dict[
         raise ErasureError(_("This contact has already been erased."))
     if ground not in GROUNDS:
         raise ErasureError(_("Say on what ground the contact is erased."), "ground")
+    if contact.merged_into_id is not None:
+        raise ErasureError(
+            _(
+                "This contact was merged into another one: erase that one, and its merged duplicates go with it."
+            )
+        )
+    # Duplicates merged into this contact are the same person under other spellings or addresses.
+    for duplicate in db.session.scalars(
+        select(Contact).where(Contact.merged_into_id == contact.id, Contact.erased_at.is_(None))
+    ).all():
+        duplicate.merged_into_id = None  # erased on its own terms, then linked back
+        erase_contact(duplicate, actor=actor, ground=ground)
+        duplicate.merged_into_id = contact.id
     found = footprint(contact)
     namesakes = _namesakes(contact, found)
     close = Scrubber(found.needles | found.name_parts)
@@ -183,6 +202,8 @@ def erase_contact(contact: Contact, *, actor: User | None, ground: str) -> dict[
         update(ConsentRecord).where(ConsentRecord.contact_id == contact.id).values(method="", notice="")
     )
     _scrub_own_audit(contact, found, close)
+    for hook in ON_ERASE:
+        hook(contact)
     db.session.flush()
     changed = scrub_everywhere(
         Scrubber(found.needles), _protect(namesakes), skip_tables={"users"}, skip_columns=OWN_IDENTITY

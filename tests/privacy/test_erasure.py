@@ -241,3 +241,30 @@ def test_the_generic_check_sees_tables_no_model_describes(db):
     connection.execute(text("INSERT INTO privacy_probe VALUES (:note)"), {"note": f"hello {EMAIL}"})
     assert ("privacy_probe", "note", EMAIL) in _found(db, [EMAIL])
     assert inspect(connection).has_table("privacy_probe")
+
+
+def test_duplicates_merged_into_the_person_go_with_them(db, admin, make_contact):
+    person = make_contact(NAME, EMAIL, phone=PHONE)
+    duplicate = make_contact(latin(NAME), "oigul.old@example.tj")
+    duplicate.merged_into_id = person.id
+    db.session.flush()
+    with pytest.raises(ErasureError):
+        erase_contact(duplicate, actor=admin, ground="request")
+
+    erase_contact(person, actor=admin, ground="request")
+
+    db.session.expire_all()
+    assert duplicate.erased_at is not None and duplicate.merged_into_id == person.id
+    assert _found(db, [*NEEDLES, "oigul.old@example.tj"]) == []
+    erased = db.session.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "erase")).all()
+    assert sorted(erased) == sorted([person.id, duplicate.id])
+
+
+def test_other_features_can_hook_into_erasure(db, admin, make_contact, monkeypatch):
+    from crm.privacy import erasure
+
+    seen = []
+    monkeypatch.setattr(erasure, "ON_ERASE", [lambda contact: seen.append((contact.id, contact.full_name))])
+    person = make_contact(NAME, EMAIL)
+    erase_contact(person, actor=admin, ground="request")
+    assert seen == [(person.id, f"Erased contact #{person.id}")]

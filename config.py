@@ -71,6 +71,8 @@ class Config:
     # The least role that may export contacts, organisations, inquiries and threads
     # (viewer, staff, coordinator or admin). Sensitive attributes always need a coordinator.
     EXPORT_ROLE = os.environ.get("EXPORT_ROLE", "coordinator")
+    # Retention: `flask retention review` anonymises people with no activity and no consent this long.
+    RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
 
 
 class DevelopmentConfig(Config):

@@ -117,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.main.views import bp as main_bp
     from crm.organisations.views import bp as organisations_bp
     from crm.pipeline.views import bp as pipeline_bp
+    from crm.privacy.views import bp as privacy_bp
     from crm.reports.views import bp as reports_bp
     from crm.search.views import bp as search_bp
     from crm.threads.views import bp as threads_bp
@@ -137,6 +138,7 @@ def register_blueprints(app: Flask) -> None:
         lists_bp,
         exports_bp,
         search_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -14,6 +14,7 @@ from crm.extensions import db
 from crm.followups.cli import followups_cli
 from crm.imports.cli import import_cli
 from crm.models.enums import Role
+from crm.privacy.cli import retention_cli
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 seed_cli = AppGroup("seed", help="Load data sets.")
@@ -127,3 +128,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(followups_cli)
     app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)
+    app.cli.add_command(retention_cli)

@@ -58,6 +58,26 @@ def can_view_sensitive(user: Any) -> bool:
     return has_role(user, Role.COORDINATOR)
 
 
+def can_reveal_sensitive(user: Any) -> bool:
+    """Unmask (and then change) a contact's sensitive attributes; each reveal is audited."""
+    return can_view_sensitive(user)
+
+
+def can_record_consent(user: Any) -> bool:
+    """Record consent given or withdrawn: staff take these requests as they come in."""
+    return can_edit(user)
+
+
+def can_report_personal_data(user: Any) -> bool:
+    """Download everything held about one person (a subject-access request); audited."""
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_erase(user: Any) -> bool:
+    """Anonymise a person for good (erasure request, retention): irreversible, so admins only."""
+    return has_role(user, Role.ADMIN)
+
+
 def can_view_pipelines(user: Any) -> bool:
     """The coordinator boards (inquiries by status, threads by stage, membership)."""
     return has_role(user, Role.COORDINATOR)
@@ -114,6 +134,10 @@ TEMPLATE_PREDICATES = {
     "can_view_sensitive": can_view_sensitive,
     "can_export": can_export,
     "can_view_pipelines": can_view_pipelines,
+    "can_reveal_sensitive": can_reveal_sensitive,
+    "can_record_consent": can_record_consent,
+    "can_report_personal_data": can_report_personal_data,
+    "can_erase": can_erase,
     "can_manage_users": can_manage_users,
     "can_manage_reference_data": can_manage_reference_data,
 }

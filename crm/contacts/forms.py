@@ -73,6 +73,7 @@ class ContactForm(FlaskForm):
 
 
 SENSITIVE_FIELDS = ("lived_experience", "sensitive_notes")
+CONSENT_FIELDS = ("consent_to_contact", "consent_to_share", "consent_method")
 
 
 def contact_form(
@@ -90,6 +91,9 @@ def contact_form(
         removed["owner_id"] = None
     if not creating:  # affiliations are managed on the detail page once the contact exists
         removed.update(organisation=None, position=None)
+        # Consent changes are records with their own history, and sensitive values are shown only
+        # after an audited reveal: both are changed in their blocks on the contact page (crm/privacy).
+        removed.update(dict.fromkeys((*CONSENT_FIELDS, *SENSITIVE_FIELDS)))
     form = type("ContactForm", (ContactForm,), removed)(obj=obj)
     if may_set_owner:
         form.owner_id.choices = user_choices()

@@ -28,9 +28,9 @@ from crm.models import (
     interaction_contacts,
     thread_contacts,
 )
-from crm.models.base import utcnow
 from crm.models.enums import StakeholderType
 from crm.names import latin, name_key
+from crm.privacy.consent import MIRRORED, record_form_consent
 
 
 class ContactError(DomainError):
@@ -200,8 +200,8 @@ def add_contact(
         actor=actor,
         tags=tags,
     )
-    if contact.consent_to_contact or contact.consent_to_share:
-        contact.consent_recorded_at = utcnow()
+    given = {column: True for column in MIRRORED.values() if getattr(contact, column)}
+    record_form_consent(contact, given, actor=actor, method=contact.consent_method)
     if organisation is not None:
         add_affiliation(contact, organisation, position or "", actor=actor)
     return contact
@@ -216,7 +216,7 @@ def edit_contact(
     may_set_owner: bool,
     tags: list[Tag] | None = None,
 ) -> dict[str, list[Any]]:
-    """update_contact, plus: a change to either consent records when consent was last given or withdrawn."""
+    """update_contact, plus: a change to either consent becomes a consent record (crm.privacy.consent)."""
     changes = update_contact(
         contact,
         data,
@@ -225,8 +225,7 @@ def edit_contact(
         may_set_owner=may_set_owner,
         tags=tags,
     )
-    if "consent_to_contact" in changes or "consent_to_share" in changes:
-        contact.consent_recorded_at = utcnow()
+    record_form_consent(contact, changes, actor=actor, method=contact.consent_method)
     return changes
 
 

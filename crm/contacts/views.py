@@ -18,6 +18,7 @@ from crm.lists.forms import add_to_list_form
 from crm.lists.services import lists_for_contact, static_list_choices
 from crm.models import Affiliation, Contact, Organisation, Tag
 from crm.models.enums import Role
+from crm.privacy.context import privacy_context
 
 bp = Blueprint("contacts", __name__)
 
@@ -79,7 +80,8 @@ def create():
     return render_template("contacts/form.html", form=form, contact=None)
 
 
-def _render_detail(contact: Contact, add_form=None):
+def _render_detail(contact: Contact, add_form=None, **privacy):
+    """The contact page; `privacy` may carry revealed sensitive values or a consent form with errors."""
     return render_template(
         "contacts/detail.html",
         contact=contact,
@@ -92,6 +94,7 @@ def _render_detail(contact: Contact, add_form=None):
             else None
         ),
         **vars(services.contact_detail(contact)),  # shallow: asdict() would deep-copy ORM objects
+        **privacy_context(contact, **privacy),
     )
 
 

@@ -8,6 +8,7 @@ from crm.models.imports import ImportBatch, ImportMapping
 from crm.models.inquiry import Inquiry, inquiry_topics
 from crm.models.login_attempt import LoginAttempt
 from crm.models.organisation import Organisation
+from crm.models.privacy import ConsentRecord
 from crm.models.reference import Country, Tag, Topic
 from crm.models.thread import (
     Interaction,
@@ -25,6 +26,7 @@ __all__ = [
     "Affiliation",
     "AuditEntry",
     "Contact",
+    "ConsentRecord",
     "ContactList",
     "Country",
     "Event",

@@ -72,6 +72,8 @@ class Contact(TimestampMixin, db.Model):
     )
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
+    # Set when the person was anonymised (erasure request or retention): the row stays for the counts.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
     country: Mapped[Country | None] = relationship()
     owner: Mapped[User | None] = relationship()

@@ -156,6 +156,14 @@ class InteractionKind(LabelledEnum):
     MATERIAL_RECEIVED = "material_received"
 
 
+class ConsentPurpose(LabelledEnum):
+    """What a person may agree to; the first two are mirrored on Contact.consent_to_contact/_share."""
+
+    CONTACT = "contact"
+    SHARE = "share"
+    KEEP_SENSITIVE = "keep_sensitive"
+
+
 LABELS = {
     Role.VIEWER: _l("Viewer"),
     Role.STAFF: _l("Staff"),
@@ -221,4 +229,7 @@ LABELS = {
     InteractionKind.NOTE: _l("Note"),
     InteractionKind.MATERIAL_SENT: _l("Material sent"),
     InteractionKind.MATERIAL_RECEIVED: _l("Material received"),
+    ConsentPurpose.CONTACT: _l("Be contacted by e-mail or phone"),
+    ConsentPurpose.SHARE: _l("Be shared with partners in network lists"),
+    ConsentPurpose.KEEP_SENSITIVE: _l("Keep lived-experience data"),
 }

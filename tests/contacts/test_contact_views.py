@@ -189,8 +189,9 @@ def test_sensitive_block_only_for_coordinators(client, staff, coordinator, login
     client.post("/logout")
     login(coordinator)
     html = client.get(f"/contacts/{contact.id}").get_data(as_text=True)
-    assert "Undocumented since birth" in html
+    assert "Undocumented since birth" not in html  # masked until revealed (tests/privacy)
     assert "Lived experience" in html
+    assert f'action="/contacts/{contact.id}/sensitive/reveal#sensitive"' in html
 
 
 def test_viewer_sees_no_edit_buttons(client, viewer, login, make_contact):

@@ -1,0 +1,1 @@
+"""Privacy: sensitive attributes, consent, per-person data report, erasure and retention."""

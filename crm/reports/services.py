@@ -250,7 +250,9 @@ def _threads(
 
 
 def _new_members(filters: ReportFilters, scope: list[ColumnElement[bool]]) -> int:
-    stmt = select(func.count(distinct(Organisation.id))).where(Organisation.member_since.is_not(None))
+    stmt = select(func.count(distinct(Organisation.id))).where(
+        Organisation.member_since.is_not(None), Organisation.live()
+    )
     if filters.start is not None:
         stmt = stmt.where(Organisation.member_since >= filters.start)
     if filters.end is not None:

@@ -127,3 +127,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(followups_cli)
     app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)
+    from crm.safety.backup import backup_command
+
+    app.cli.add_command(backup_command)

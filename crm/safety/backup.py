@@ -20,6 +20,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
 from crm.extensions import db
@@ -127,6 +128,7 @@ def postgres_guidance(database: str, target: Path) -> str:
 @click.command("backup")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite TARGET if it exists.")
+@with_appcontext
 @reads_only
 def backup_command(target: Path, force: bool) -> None:
     """Write a consistent copy of the database to TARGET, safe while the app is running."""

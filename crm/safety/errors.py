@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, InternalError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
-from crm.safety.transactions import WRITE_METHODS
+from crm.safety.transactions import WRITE_METHODS, stop_writing
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,7 @@ def _database_unavailable(error: DBAPIError):
     if not is_unwritable(error):
         raise error  # a real bug: the generic 500 page
     db.session.rollback()
+    stop_writing()
     writing = request.method in WRITE_METHODS
     log.error(
         "database unavailable on %s %s (nothing saved): %s",

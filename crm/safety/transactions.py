@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from flask import has_request_context, request
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_READ_ONLY_KEY = "crm.read_only"  # in the WSGI environ: this request gave up writing
 _read_only: ContextVar[bool] = ContextVar("crm_read_only", default=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,13 +29,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 def writes_expected() -> bool:
     """True when the transaction about to begin may write."""
     if has_request_context():
-        return request.method in WRITE_METHODS
+        return request.method in WRITE_METHODS and not request.environ.get(_READ_ONLY_KEY)
     return not _read_only.get()
 
 
 def begin_statement() -> str:
     """The SQLite BEGIN for the transaction about to start."""
     return "BEGIN IMMEDIATE" if writes_expected() else "BEGIN"
+
+
+def stop_writing() -> None:
+    """The rest of this request only reads (its error page): no write lock the database may refuse."""
+    request.environ[_READ_ONLY_KEY] = True
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from config import TestConfig
 from crm import create_app

@@ -108,7 +108,9 @@ def test_admins_see_deleted_records_and_restore_them_with_their_links(
     assert [a.organisation for a in contact.affiliations] == [organisation]
     assert thread.contacts == [contact] and thread.organisations == [organisation]
     actions = db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.entity_type == "contact", AuditEntry.entity_id == contact.id)
+        select(AuditEntry.action).where(
+            AuditEntry.entity_type == "contact", AuditEntry.entity_id == contact.id
+        )
     ).all()
     assert actions.count("delete") == 1 and actions.count("restore") == 1
     assert "Nothing has been deleted." in client.get("/admin/deleted").get_data(as_text=True)

@@ -80,9 +80,11 @@ def deleted():
     return render_template("safety/deleted.html", records=deleted_records(), form=ConfirmDeleteForm())
 
 
-@bp.route("/admin/deleted/<any(contact, organisation):kind>/<int:record_id>/restore", methods=["POST"])
+@bp.route("/admin/deleted/<kind>/<int:record_id>/restore", methods=["POST"])
 @role_required(Role.ADMIN)
 def restore(kind: str, record_id: int):
+    if kind not in DELETABLE:
+        abort(404)
     item = db.get_or_404(DELETABLE[kind], record_id)
     if not ConfirmDeleteForm().validate_on_submit():
         abort(400)

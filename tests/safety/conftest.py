@@ -16,8 +16,7 @@ from crm import create_app
 from crm.extensions import db as _db
 from crm.models import User
 from crm.models.enums import Role
-
-PASSWORD = "correct horse battery"
+from tests.conftest import PASSWORD
 
 
 def make_file_app(path: Path):

@@ -227,6 +227,15 @@ def test_matching_for_inquiries_imports_and_new_threads_leaves_them_out(db, staf
     assert (origin.contact, origin.organisation) == (None, None)
 
 
+def test_the_funnel_counts_only_people_still_in_the_crm(db, staff, pair, make_inquiry):
+    live, gone, live_org, gone_org = pair
+    for contact in (live, gone):
+        make_inquiry(sender_email=contact.email).contact_id = contact.id
+    db.session.flush()
+    report = funnel(ReportFilters(), now=NOW, today=NOW.date(), stale_days=14)
+    assert (report.received, report.converted, report.contacts) == (2, 2, 1)
+
+
 def test_an_inquiry_cannot_be_converted_to_a_deleted_contact(db, client, staff, login, pair, make_inquiry):
     live, gone, live_org, gone_org = pair
     inquiry = make_inquiry(sender_name="Gone Person", sender_email="gone@example.kz")  # same e-mail

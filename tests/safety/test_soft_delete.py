@@ -246,3 +246,13 @@ def test_an_inquiry_cannot_be_converted_to_a_deleted_contact(db, client, staff, 
     assert response.status_code == 200  # the form again: that contact is not one of the choices
     assert inquiry.contact_id is None and inquiry.status.value == "new"
     assert db.session.scalar(select(func.count()).select_from(Contact).where(Contact.live())) == 1
+
+
+def test_pages_that_still_link_to_a_deleted_record_say_so(db, client, staff, login, pair, make_thread):
+    live, gone, live_org, gone_org = pair
+    thread = make_thread(contacts=[live, gone], organisations=[live_org, gone_org])
+    login(staff)
+    page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
+    assert '>Gone Person</a> <span class="badge text-bg-secondary">deleted</span>' in page
+    assert '>Gone Org</a> <span class="badge text-bg-secondary">deleted</span>' in page
+    assert ">Live Person</a></dd>" in page and ">Live Org</a></dd>" in page  # no badge

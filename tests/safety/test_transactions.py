@@ -109,3 +109,10 @@ def test_concurrent_read_then_write_transactions_all_commit(file_app):
     connection = sqlite3.connect(file_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
     assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     connection.close()
+
+
+def test_a_cli_command_that_writes_begins_immediate(file_app):
+    seen = _begins(file_app)
+    result = file_app.test_cli_runner().invoke(args=["users", "create", "new@example.org", "--role", "staff"])
+    assert result.exit_code == 0, result.output
+    assert seen and set(seen) == {"BEGIN IMMEDIATE"}

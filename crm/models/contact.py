@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from crm.extensions import db
-from crm.models.base import TimestampMixin, enum_column, today_utc
+from crm.models.base import TimestampMixin, enum_column, today_utc, unindexed
 from crm.models.enums import StakeholderType
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class Contact(TimestampMixin, db.Model):
     @classmethod
     def live(cls) -> ColumnElement[bool]:
         """SQL condition: neither deleted nor merged away (use in every list, search and export)."""
-        return and_(cls.deleted_at.is_(None), cls.merged_into_id.is_(None))
+        return and_(unindexed(cls.deleted_at).is_(None), unindexed(cls.merged_into_id).is_(None))
 
 
 class Affiliation(db.Model):

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
-from crm.models.base import TimestampMixin, enum_column
+from crm.models.base import TimestampMixin, enum_column, unindexed
 from crm.models.enums import MembershipStatus, OrganisationKind
 
 if TYPE_CHECKING:
@@ -61,4 +61,4 @@ class Organisation(TimestampMixin, db.Model):
     @classmethod
     def live(cls) -> ColumnElement[bool]:
         """SQL condition: neither deleted nor merged away (use in every list, search and export)."""
-        return and_(cls.deleted_at.is_(None), cls.merged_into_id.is_(None))
+        return and_(unindexed(cls.deleted_at).is_(None), unindexed(cls.merged_into_id).is_(None))

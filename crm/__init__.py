@@ -101,7 +101,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-    connection.exec_driver_sql("BEGIN")
+    from crm.safety.transactions import begin_statement  # IMMEDIATE for writes, see there
+
+    connection.exec_driver_sql(begin_statement())
 
 
 def register_blueprints(app: Flask) -> None:
@@ -119,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.pipeline.views import bp as pipeline_bp
     from crm.privacy.views import bp as privacy_bp
     from crm.reports.views import bp as reports_bp
+    from crm.safety.views import bp as safety_bp
     from crm.search.views import bp as search_bp
     from crm.threads.views import bp as threads_bp
 
@@ -139,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         exports_bp,
         search_bp,
         privacy_bp,
+        safety_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -149,6 +153,9 @@ def register_errors(app: Flask) -> None:
 
     register(app)
     register_security(app)
+    from crm.safety.errors import register as register_safety
+
+    register_safety(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -129,3 +129,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(retention_cli)
+    from crm.safety.backup import backup_command
+
+    app.cli.add_command(backup_command)

@@ -107,6 +107,17 @@ def can_manage_reference_data(user: Any) -> bool:
     return has_role(user, Role.ADMIN)
 
 
+def can_delete_records(user: Any) -> bool:
+    """Soft-delete a contact or organisation: it leaves every list and export, like a reassignment
+    it is a decision about the shared data set, so coordinators (staff correct records by editing)."""
+    return has_role(user, Role.COORDINATOR)
+
+
+def can_restore_records(user: Any) -> bool:
+    """See deleted contacts and organisations (their pages, /admin/deleted) and restore them."""
+    return has_role(user, Role.ADMIN)
+
+
 def role_required(role: Role) -> Callable[[F], F]:
     """Refuse the view with 403 unless the signed-in user has at least `role`."""
 
@@ -140,4 +151,6 @@ TEMPLATE_PREDICATES = {
     "can_erase": can_erase,
     "can_manage_users": can_manage_users,
     "can_manage_reference_data": can_manage_reference_data,
+    "can_delete_records": can_delete_records,
+    "can_restore_records": can_restore_records,
 }

@@ -28,6 +28,7 @@ from crm.forms import (
 )
 from crm.models.enums import StakeholderType
 from crm.organisations.services import organisation_choices
+from crm.safety.conflicts import VersionField
 
 
 def strip(value: Any) -> Any:
@@ -70,6 +71,7 @@ class ContactForm(FlaskForm):
     sensitive_notes = TextAreaField(_l("Sensitive notes"), filters=[strip])
     organisation = OptionalSelectField(_l("Organisation"), coerce=optional_int)
     position = StringField(_l("Position"), validators=[Length(max=200)], filters=[strip])
+    version = VersionField()
 
 
 SENSITIVE_FIELDS = ("lived_experience", "sensitive_notes")

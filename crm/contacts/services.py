@@ -155,7 +155,7 @@ def likely_contacts(name: str, email: str, limit: int = 5) -> list[tuple[Contact
     same_email = Contact.email_normalized == email_n if email_n else literal(False)
     found = db.session.scalars(
         select(Contact)
-        .where(or_(*conditions))
+        .where(or_(*conditions), Contact.live())
         .order_by(case((same_email, 0), else_=1), Contact.id)
         .limit(limit)
     )
@@ -259,8 +259,11 @@ def _text_condition(q: str):
 
 
 def contact_filter_conditions(filters: Mapping[str, str]) -> list[Any]:
-    """SQL conditions for the list filters; values that make no sense are ignored, never an error."""
-    conditions: list[Any] = []
+    """SQL conditions for the list filters; values that make no sense are ignored, never an error.
+
+    Deleted and merged-away contacts never match: lists, smart lists and exports all start here.
+    """
+    conditions: list[Any] = [Contact.live()]
     if q := " ".join(filters.get("q", "").split()):
         conditions.append(_text_condition(q))
     if country := filters.get("country", "").upper():
@@ -314,7 +317,8 @@ def contact_detail(contact: Contact) -> ContactDetail:
     """Affiliations, inquiries, threads taken part in, and the newest interactions (a fixed number of queries)."""
     affiliations = db.session.scalars(
         select(Affiliation)
-        .where(Affiliation.contact_id == contact.id)
+        .join(Organisation, Organisation.id == Affiliation.organisation_id)
+        .where(Affiliation.contact_id == contact.id, Organisation.live())
         .options(joinedload(Affiliation.organisation))
         .order_by(Affiliation.end_on.is_not(None), Affiliation.start_on.desc(), Affiliation.id)
     )

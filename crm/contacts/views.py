@@ -19,6 +19,8 @@ from crm.lists.services import lists_for_contact, static_list_choices
 from crm.models import Affiliation, Contact, Organisation, Tag
 from crm.models.enums import Role
 from crm.privacy.context import privacy_context
+from crm.safety.conflicts import is_stale, prepare_reapply
+from crm.safety.views import live_or_404, visible_or_404
 
 bp = Blueprint("contacts", __name__)
 
@@ -100,15 +102,18 @@ def _render_detail(contact: Contact, add_form=None, **privacy):
 
 @bp.route("/contacts/<int:contact_id>")
 def detail(contact_id: int):
-    return _render_detail(db.get_or_404(Contact, contact_id))
+    return _render_detail(visible_or_404(Contact, contact_id))
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def edit(contact_id: int):
-    contact = db.get_or_404(Contact, contact_id)
+    contact = live_or_404(Contact, contact_id)
     form = contact_form(creating=False, obj=contact, **_permissions())
     if form.validate_on_submit():
+        if is_stale(contact, form):  # someone saved since this form was shown: show both, save nothing
+            conflict = prepare_reapply(contact, form)
+            return render_template("contacts/form.html", form=form, contact=contact, conflict=conflict), 409
         try:
             services.edit_contact(
                 contact,
@@ -129,7 +134,7 @@ def edit(contact_id: int):
 @bp.route("/contacts/<int:contact_id>/affiliations", methods=["POST"])
 @role_required(Role.STAFF)
 def add_affiliation(contact_id: int):
-    contact = db.get_or_404(Contact, contact_id)
+    contact = live_or_404(Contact, contact_id)
     form = affiliation_form()
     if form.validate_on_submit():
         organisation = db.get_or_404(Organisation, form.organisation.data)

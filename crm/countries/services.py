@@ -257,15 +257,17 @@ class RegionGroup:
         return sum(len(sub.countries) for sub in self.subregions)
 
 
-def _counts_by_country(column) -> dict[str, int]:
-    rows = db.session.execute(select(column, func.count()).where(column.is_not(None)).group_by(column))
+def _counts_by_country(column, *conditions) -> dict[str, int]:
+    rows = db.session.execute(
+        select(column, func.count()).where(column.is_not(None), *conditions).group_by(column)
+    )
     return {code: count for code, count in rows}
 
 
 def country_activity() -> dict[str, CountryActivity]:
     """Contacts, organisations and threads per country: three grouped queries, whatever the size."""
-    contacts = _counts_by_country(Contact.country_code)
-    organisations = _counts_by_country(Organisation.country_code)
+    contacts = _counts_by_country(Contact.country_code, Contact.live())
+    organisations = _counts_by_country(Organisation.country_code, Organisation.live())
     threads = _counts_by_country(thread_countries.c.country_code)
     return {
         code: CountryActivity(contacts.get(code, 0), organisations.get(code, 0), threads.get(code, 0))
@@ -331,11 +333,14 @@ def country_page(country: Country, limit: int = 50) -> CountryPage:
     """The contacts, organisations, threads and inquiries of one country (no query per row)."""
     code = country.alpha2
     contacts, n_contacts = _capped(
-        select(Contact).where(Contact.country_code == code).order_by(Contact.full_name, Contact.id), limit
+        select(Contact)
+        .where(Contact.country_code == code, Contact.live())
+        .order_by(Contact.full_name, Contact.id),
+        limit,
     )
     organisations, n_organisations = _capped(
         select(Organisation)
-        .where(Organisation.country_code == code)
+        .where(Organisation.country_code == code, Organisation.live())
         .order_by(Organisation.name, Organisation.id),
         limit,
     )

@@ -15,7 +15,9 @@ from crm.models.enums import EventFormat
 
 
 def organisation_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name).where(Organisation.live()).order_by(Organisation.name)
+    )
     return [BLANK, *((str(oid), name) for oid, name in rows)]
 
 

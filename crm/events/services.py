@@ -34,7 +34,8 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     if "description" in fields:
         fields["description"] = (fields["description"] or "").strip()
     host_id = fields.get("host_organisation_id")
-    if host_id is not None and db.session.get(Organisation, host_id) is None:
+    host = db.session.get(Organisation, host_id) if host_id is not None else None
+    if host_id is not None and (host is None or not host.is_live):
         raise EventError(_("Choose an existing organisation."), "host_organisation_id")
     return fields
 

@@ -24,6 +24,7 @@ from crm.inquiries import services as inquiries
 from crm.listing import count_rows
 from crm.models import (
     Affiliation,
+    Contact,
     Event,
     Inquiry,
     Organisation,
@@ -90,7 +91,7 @@ def _thread_organisations(ids: list[int]) -> dict[int, list[str]]:
     return _names(
         select(thread_organisations.c.thread_id, Organisation.name)
         .join(Organisation, Organisation.id == thread_organisations.c.organisation_id)
-        .where(thread_organisations.c.thread_id.in_(ids))
+        .where(thread_organisations.c.thread_id.in_(ids), Organisation.live())
         .order_by(thread_organisations.c.thread_id, Organisation.name)
     )
 
@@ -108,7 +109,8 @@ def _organisation_columns() -> tuple[RecordColumn, ...]:
     people = (
         select(func.count())
         .select_from(Affiliation)
-        .where(Affiliation.organisation_id == Organisation.id, current)
+        .join(Contact, Contact.id == Affiliation.contact_id)
+        .where(Affiliation.organisation_id == Organisation.id, current, Contact.live())
         .scalar_subquery()
     )
     return (

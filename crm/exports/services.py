@@ -77,7 +77,7 @@ class ContactSource:
     contact_list: ContactList | None = None
 
     def select(self, *columns: Any):
-        stmt = select(*columns).select_from(Contact)
+        stmt = select(*columns).select_from(Contact).where(Contact.live())  # never a deleted or merged one
         return stmt if self.where is None else stmt.where(self.where)
 
 
@@ -274,7 +274,7 @@ def _linked_queries(keys: set[str]) -> list[tuple[str, Any]]:
                 "affiliations",
                 select(Affiliation.contact_id, Organisation.name, Affiliation.position)
                 .join(Organisation, Organisation.id == Affiliation.organisation_id)
-                .where(Affiliation.contact_id.in_(ids), _current_affiliation())
+                .where(Affiliation.contact_id.in_(ids), _current_affiliation(), Organisation.live())
                 .order_by(Affiliation.contact_id, Affiliation.id),
             )
         )

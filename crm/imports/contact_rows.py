@@ -182,7 +182,9 @@ def _load_lookups(valid: list[RowOutcome]) -> Lookups:
     keys = {name_key(name) for o in valid for name, _position in o.values["organisations"]}
     for part in chunks(sorted(keys)):
         for organisation in db.session.scalars(
-            select(Organisation).where(Organisation.name_key.in_(part)).order_by(Organisation.name)
+            select(Organisation)
+            .where(Organisation.name_key.in_(part), Organisation.live())
+            .order_by(Organisation.name)
         ):
             lookups.organisations.setdefault(organisation.name_key, organisation)
     owners = sorted({o.values["owner"].lower() for o in valid} - {""})

@@ -93,7 +93,8 @@ class KnownContacts:
             key_part = key_list[start : start + CHUNK]
             rows = db.session.execute(
                 select(Contact.id, Contact.full_name, Contact.email_normalized, Contact.name_key).where(
-                    or_(Contact.email_normalized.in_(email_part), Contact.name_key.in_(key_part))
+                    or_(Contact.email_normalized.in_(email_part), Contact.name_key.in_(key_part)),
+                    Contact.live(),
                 )
             )
             for contact_id, full_name, email_n, key in rows:

@@ -160,7 +160,9 @@ class ConvertForm(FlaskForm):
 
 
 def _record(model: Any, value: str | None) -> Any:
-    return db.session.get(model, int(value)) if value and value.isdigit() else None
+    """The chosen contact or organisation; a deleted or merged-away one counts as not chosen."""
+    found = db.session.get(model, int(value)) if value and value.isdigit() and len(value) < 10 else None
+    return found if found is not None and found.is_live else None
 
 
 class RespondedForm(FlaskForm):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, delete, exists, func, insert, select
+from sqlalchemy import Select, and_, delete, exists, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from crm.audit.services import apply_changes, record
@@ -45,7 +45,7 @@ def list_condition(contact_list: ContactList) -> Any:
     """SQL condition for the list's contacts: its members, or its filter as /contacts applies it now."""
     if contact_list.is_smart:
         return contact_list_query(clean_filters(contact_list.filters or {})).whereclause
-    return Contact.id.in_(_members(contact_list.id))
+    return and_(Contact.live(), Contact.id.in_(_members(contact_list.id)))
 
 
 def list_contacts_query(contact_list: ContactList) -> Select:
@@ -137,7 +137,9 @@ def add_members(contact_list: ContactList, contact_ids: Iterable[int], *, actor:
     ids = _ids(contact_ids)
     if not ids:
         return 0
-    wanted = select(Contact.id).where(Contact.id.in_(ids), Contact.id.not_in(_members(contact_list.id)))
+    wanted = select(Contact.id).where(
+        Contact.id.in_(ids), Contact.live(), Contact.id.not_in(_members(contact_list.id))
+    )
     new = list(db.session.scalars(wanted))
     if new:
         now = utcnow()

@@ -6,7 +6,9 @@ import enum
 from datetime import UTC, date, datetime
 
 from sqlalchemy import DateTime, Enum, func
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 
 def utcnow() -> datetime:
@@ -50,3 +52,26 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.now(), index=True
     )
+
+
+class unindexed(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
+    """The column as is, but on SQLite written `+column` so the planner will not pick its index.
+
+    `deleted_at IS NULL AND merged_into_id IS NULL` holds for nearly every row; SQLite, without
+    statistics, takes IS NULL for a selective lookup and would scan that index and sort a whole
+    table instead of walking the index of the ORDER BY (measured at 100k contacts: 65 ms instead
+    of 2 ms of CPU for one page). Unary + is SQLite's documented way to rule an index out.
+    """
+
+    inherit_cache = True
+    name = "unindexed"
+
+
+@compiles(unindexed)
+def _unindexed(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw):  # type: ignore[no-untyped-def]
+    return "+" + compiler.process(element.clauses, **kw)

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from crm.extensions import db
-from crm.models.base import TimestampMixin, enum_column, today_utc
+from crm.models.base import TimestampMixin, enum_column, today_utc, unindexed
 from crm.models.enums import StakeholderType
 
 if TYPE_CHECKING:
@@ -74,6 +74,9 @@ class Contact(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
     # Set when the person was anonymised (erasure request or retention): the row stays for the counts.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # Every ORM UPDATE says "AND version = <the one read>" and bumps it: a write based on a stale
+    # read fails (StaleDataError, a 409 page) instead of silently overwriting (crm/safety).
+    __mapper_args__ = {"version_id_col": version}
 
     country: Mapped[Country | None] = relationship()
     owner: Mapped[User | None] = relationship()
@@ -93,7 +96,7 @@ class Contact(TimestampMixin, db.Model):
     @classmethod
     def live(cls) -> ColumnElement[bool]:
         """SQL condition: neither deleted nor merged away (use in every list, search and export)."""
-        return and_(cls.deleted_at.is_(None), cls.merged_into_id.is_(None))
+        return and_(unindexed(cls.deleted_at).is_(None), unindexed(cls.merged_into_id).is_(None))
 
 
 class Affiliation(db.Model):

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Date, DateTime, ForeignKey, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
-from crm.models.base import TimestampMixin, enum_column
+from crm.models.base import TimestampMixin, enum_column, unindexed
 from crm.models.enums import MembershipStatus, OrganisationKind
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ class Organisation(TimestampMixin, db.Model):
     )
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
+    # Every ORM UPDATE says "AND version = <the one read>" and bumps it: a write based on a stale
+    # read fails (StaleDataError, a 409 page) instead of silently overwriting (crm/safety).
+    __mapper_args__ = {"version_id_col": version}
 
     country: Mapped[Country | None] = relationship()
     owner: Mapped[User | None] = relationship()
@@ -58,4 +61,4 @@ class Organisation(TimestampMixin, db.Model):
     @classmethod
     def live(cls) -> ColumnElement[bool]:
         """SQL condition: neither deleted nor merged away (use in every list, search and export)."""
-        return and_(cls.deleted_at.is_(None), cls.merged_into_id.is_(None))
+        return and_(unindexed(cls.deleted_at).is_(None), unindexed(cls.merged_into_id).is_(None))

@@ -58,6 +58,9 @@ class Thread(TimestampMixin, db.Model):
     outcome: Mapped[str] = mapped_column(Text, default="")
     last_interaction_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1", nullable=False)
+    # Every ORM UPDATE says "AND version = <the one read>" and bumps it: a write based on a stale
+    # read fails (StaleDataError, a 409 page) instead of silently overwriting (crm/safety).
+    __mapper_args__ = {"version_id_col": version}
 
     owner: Mapped[User | None] = relationship()
     origin_inquiry: Mapped[Inquiry | None] = relationship(back_populates="threads")

@@ -18,6 +18,7 @@ from crm.forms import (
     user_choices,
 )
 from crm.models.enums import MembershipStatus, OrganisationKind
+from crm.safety.conflicts import VersionField
 
 
 def strip(value: Any) -> Any:
@@ -44,6 +45,7 @@ class OrganisationForm(FlaskForm):
     )
     owner_id = OptionalSelectField(_l("Owner"), coerce=optional_int)
     notes = TextAreaField(_l("Notes"), filters=[strip])
+    version = VersionField()
 
 
 def organisation_form(*, may_set_owner: bool, obj: Any = None) -> OrganisationForm:

@@ -14,7 +14,16 @@ from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.models import Affiliation, Country, Inquiry, Organisation, Thread, User, thread_organisations
+from crm.models import (
+    Affiliation,
+    Contact,
+    Country,
+    Inquiry,
+    Organisation,
+    Thread,
+    User,
+    thread_organisations,
+)
 from crm.models.base import today_utc
 from crm.models.enums import MembershipStatus, OrganisationKind
 from crm.names import latin, name_key
@@ -88,7 +97,7 @@ def likely_organisations(name: str, limit: int = 5) -> list[Organisation]:
     return list(
         db.session.scalars(
             select(Organisation)
-            .where(Organisation.name_key == name_key(name_clean))
+            .where(Organisation.name_key == name_key(name_clean), Organisation.live())
             .order_by(Organisation.name)
             .limit(limit)
         )
@@ -136,7 +145,11 @@ def website_link(organisation: Organisation) -> str | None:
 
 def organisation_choices() -> list[tuple[str, str]]:
     """(id, name) for select boxes, sorted by name."""
-    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name_latin))
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.live())
+        .order_by(Organisation.name_latin)
+    )
     return [(str(oid), name) for oid, name in rows]
 
 
@@ -157,8 +170,8 @@ ORGANISATION_FILTERS = ("q", "country", "region", "kind", "membership", "owner")
 
 
 def organisation_filter_conditions(filters: Mapping[str, str]) -> list[Any]:
-    """SQL conditions for the list filters; values that make no sense are ignored."""
-    conditions: list[Any] = []
+    """SQL conditions for the list filters; values that make no sense are ignored (deleted or merged never match)."""
+    conditions: list[Any] = [Organisation.live()]
     if q := " ".join(filters.get("q", "").split()):
         text = [
             Organisation.name.icontains(q, autoescape=True),
@@ -200,7 +213,8 @@ def people_counts(organisation_ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(Affiliation.organisation_id, func.count(func.distinct(Affiliation.contact_id)))
-        .where(Affiliation.organisation_id.in_(organisation_ids), _current_affiliation())
+        .join(Contact, Contact.id == Affiliation.contact_id)
+        .where(Affiliation.organisation_id.in_(organisation_ids), _current_affiliation(), Contact.live())
         .group_by(Affiliation.organisation_id)
     )
     return {organisation_id: count for organisation_id, count in rows}
@@ -223,7 +237,8 @@ def organisation_detail(organisation: Organisation) -> OrganisationDetail:
     """People (current and past), threads concerning it, and inquiries from its people."""
     affiliations = db.session.scalars(
         select(Affiliation)
-        .where(Affiliation.organisation_id == organisation.id)
+        .join(Contact, Contact.id == Affiliation.contact_id)
+        .where(Affiliation.organisation_id == organisation.id, Contact.live())
         .options(joinedload(Affiliation.contact))
         .order_by(Affiliation.start_on.desc(), Affiliation.id)
     ).all()
@@ -234,7 +249,11 @@ def organisation_detail(organisation: Organisation) -> OrganisationDetail:
         .options(joinedload(Thread.owner))
         .order_by(Thread.opened_on.desc(), Thread.id.desc())
     )
-    people = select(Affiliation.contact_id).where(Affiliation.organisation_id == organisation.id)
+    people = (
+        select(Affiliation.contact_id)
+        .join(Contact, Contact.id == Affiliation.contact_id)
+        .where(Affiliation.organisation_id == organisation.id, Contact.live())
+    )
     inquiries = db.session.scalars(
         select(Inquiry)
         .where(Inquiry.contact_id.in_(people))

@@ -14,6 +14,8 @@ from crm.models.enums import Role
 from crm.organisations import services
 from crm.organisations.forms import OrganisationForm, organisation_filter_options, organisation_form
 from crm.organisations.services import ORGANISATION_FILTERS, ORGANISATION_SORTS, OrganisationError
+from crm.safety.conflicts import is_stale, prepare_reapply
+from crm.safety.views import live_or_404, visible_or_404
 
 bp = Blueprint("organisations", __name__)
 
@@ -61,7 +63,7 @@ def create():
 
 @bp.route("/organisations/<int:organisation_id>")
 def detail(organisation_id: int):
-    organisation = db.get_or_404(Organisation, organisation_id)
+    organisation = visible_or_404(Organisation, organisation_id)
     return render_template(
         "organisations/detail.html",
         organisation=organisation,
@@ -74,9 +76,15 @@ def detail(organisation_id: int):
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def edit(organisation_id: int):
-    organisation = db.get_or_404(Organisation, organisation_id)
+    organisation = live_or_404(Organisation, organisation_id)
     form = organisation_form(may_set_owner=can_reassign(current_user), obj=organisation)
     if form.validate_on_submit():
+        if is_stale(organisation, form):  # someone saved since this form was shown: show both, save nothing
+            conflict = prepare_reapply(organisation, form)
+            page = render_template(
+                "organisations/form.html", form=form, organisation=organisation, conflict=conflict
+            )
+            return page, 409
         try:
             services.edit_organisation(
                 organisation, form.data, actor=current_user, may_set_owner=can_reassign(current_user)

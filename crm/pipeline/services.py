@@ -306,7 +306,10 @@ def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
 
 
 def _organisation_conditions(filters: BoardFilters, clock: Clock) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Organisation.membership_status.in_(MEMBERSHIP_COLUMNS)]
+    conditions: list[ColumnElement[bool]] = [
+        Organisation.membership_status.in_(MEMBERSHIP_COLUMNS),
+        Organisation.live(),
+    ]
     people = select(Affiliation.organisation_id)
     if filters.event:
         senders = select(Inquiry.contact_id).where(Inquiry.event_id == filters.event)

@@ -31,7 +31,18 @@ from sqlalchemy import ColumnElement, case, distinct, func, select
 
 from crm.extensions import db
 from crm.inquiries.services import unanswered_condition
-from crm.models import Affiliation, Country, Event, Inquiry, Organisation, Thread, Topic, User, inquiry_topics
+from crm.models import (
+    Affiliation,
+    Contact,
+    Country,
+    Event,
+    Inquiry,
+    Organisation,
+    Thread,
+    Topic,
+    User,
+    inquiry_topics,
+)
 from crm.models.base import as_utc
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, ThreadKind, ThreadStage
 from crm.threads.services import overdue_condition, stale_condition
@@ -215,8 +226,12 @@ def _counts(scope: list[ColumnElement[bool]]) -> tuple[int, int, int, int, int]:
             func.count(Inquiry.first_response_at),
             func.count(case((unanswered_condition(), Inquiry.id))),
             func.count(Inquiry.contact_id),
-            func.count(distinct(Inquiry.contact_id)),
-        ).where(*scope)
+            # People still in the CRM: a deleted contact is not counted (a merged one is its survivor's).
+            func.count(distinct(case((Contact.live(), Inquiry.contact_id)))),
+        )
+        .select_from(Inquiry)
+        .outerjoin(Contact, Contact.id == Inquiry.contact_id)
+        .where(*scope)
     ).one()
     return row[0], row[1], row[2], row[3], row[4]
 
@@ -250,7 +265,9 @@ def _threads(
 
 
 def _new_members(filters: ReportFilters, scope: list[ColumnElement[bool]]) -> int:
-    stmt = select(func.count(distinct(Organisation.id))).where(Organisation.member_since.is_not(None))
+    stmt = select(func.count(distinct(Organisation.id))).where(
+        Organisation.member_since.is_not(None), Organisation.live()
+    )
     if filters.start is not None:
         stmt = stmt.where(Organisation.member_since >= filters.start)
     if filters.end is not None:

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from crm.forms import optional_int
 from crm.models.enums import InteractionKind, ThreadKind
+from crm.safety.conflicts import VersionField
 
 
 class ThreadForm(FlaskForm):
@@ -25,6 +26,7 @@ class EditThreadForm(FlaskForm):
         _l("Title"), validators=[DataRequired(_l("A thread needs a title.")), Length(max=300)]
     )
     outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=5000)])
+    version = VersionField()
 
 
 class InteractionForm(FlaskForm):

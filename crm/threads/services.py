@@ -51,6 +51,9 @@ class ThreadOrigin:
         if inquiry is not None and contact is None:
             contact = inquiry.contact
         organisation = db.session.get(Organisation, organisation_id) if organisation_id else None
+        # A thread is never opened with a deleted or merged-away record.
+        contact = contact if contact is not None and contact.is_live else None
+        organisation = organisation if organisation is not None and organisation.is_live else None
         return cls(contact=contact, organisation=organisation, inquiry=inquiry)
 
     def links(self) -> dict[str, Any]:

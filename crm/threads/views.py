@@ -21,6 +21,7 @@ from crm.listing import apply_sort, paginate, read_params
 from crm.models import Interaction, Thread, User
 from crm.models.enums import Role, ThreadKind, ThreadStage
 from crm.pipeline.forms import bulk_reassign_form
+from crm.safety.conflicts import is_stale, prepare_reapply
 from crm.threads import services
 from crm.threads.forms import (
     EditThreadForm,
@@ -122,6 +123,7 @@ def _detail(thread: Thread, **forms):
         ),
         owner_form=owner_form,
         edit_form=forms.get("edit_form") or EditThreadForm(prefix="edit", formdata=None, obj=thread),
+        conflict=forms.get("conflict"),
     )
 
 
@@ -208,6 +210,8 @@ def next_action(thread_id: int):
 def edit(thread_id: int):
     thread = _load_thread(thread_id)
     form = EditThreadForm(prefix="edit")
+    if form.validate_on_submit() and is_stale(thread, form):  # saved by someone else meanwhile
+        return _detail(thread, edit_form=form, conflict=prepare_reapply(thread, form)), 409
     return _save(
         thread,
         form,

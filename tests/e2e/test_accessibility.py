@@ -75,6 +75,8 @@ def test_main_pages_have_no_serious_accessibility_violations(journey, live_serve
         ("/contacts/export", "export"),
         ("/admin/users", "users"),
         ("/admin/tags", "tags"),
+        (f"/contacts/{ids['contact']}/delete", "confirm-delete"),
+        ("/admin/deleted", "deleted-records"),
     ]
     unasked: list[str] = []
     for path, name in pages:

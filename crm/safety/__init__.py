@@ -1,0 +1,1 @@
+"""No lost data: write transactions, edit conflicts, unwritable databases, backups, soft delete."""

@@ -1,25 +1,27 @@
 """One search box for contacts, organisations, inquiries and threads, in either script.
 
-Names match through their romanisation-tolerant key (crm.names.name_key), so "Aigerim"
-finds "Айгерим" and "Нургалиева" finds "Nurgaliyeva"; phone numbers match on their digits.
-This is a plain LIKE search; an indexed full-text search is the subject of a later issue.
+The hot path reads only the search index (crm.search.index), never a `LIKE '%…%'` over a table:
+FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL. Each kind is ranked best first: an exact
+name, e-mail or phone; then every word whole in a name; then word prefixes and other fields.
+Contacts and organisations closer in length to the query come first; inquiries and threads newest
+first. Six statements in all: one per kind, plus countries for contacts and organisations.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, bindparam, select, text
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
-from crm.listing import contains
 from crm.models import Contact, Inquiry, Organisation, Thread
-from crm.names import name_key
+from crm.search import index
+from crm.search.query import ParsedQuery, fts_expression, parse, ts_expression
 
 PER_KIND = 10
 MIN_LENGTH = 2
+MAX_LENGTH = 200
 
 
 @dataclass
@@ -35,67 +37,84 @@ class SearchResults:
         return len(self.contacts) + len(self.organisations) + len(self.inquiries) + len(self.threads)
 
 
-def _by_key(column, text: str):
-    """Every word of the query appears in the romanisation-tolerant key."""
-    words = name_key(text).split()
-    return and_(*(column.contains(word, autoescape=True) for word in words)) if words else None
+def _exact_condition(parsed: ParsedQuery, dialect: str) -> tuple[str, dict[str, str]]:
+    """SQL true for an exact hit: the whole name (either script), e-mail or phone."""
+    conditions, params = ["key = :exact_key"], {"exact_key": parsed.key or parsed.text}
+    find = "instr(exact, :{0}) > 0" if dialect == "sqlite" else "strpos(exact, :{0}) > 0"
+    for n, needle in enumerate(parsed.needles):
+        conditions.append(find.format(f"needle_{n}"))
+        params[f"needle_{n}"] = f"|{needle}|"
+    return " OR ".join(conditions), params
 
 
-def _either(*conditions):
-    return or_(*(c for c in conditions if c is not None))
+def ranked_sql(parsed: ParsedQuery, kind: int, limit: int, dialect: str) -> tuple[str, dict]:
+    """The indexed query for one kind: ids with their rank (tier, then closeness), best first."""
+    exact, params = _exact_condition(parsed, dialect)
+    newest = kind in (index.INQUIRY, index.THREAD)
+    if dialect == "sqlite":
+        params |= {
+            "any": fts_expression(parsed),
+            "whole": fts_expression(parsed, prefix=False, names_only=True),
+            "low": kind * index.KIND_SPAN,
+            "high": (kind + 1) * index.KIND_SPAN,
+            "limit": limit,
+        }
+        in_kind = "rowid > :low AND rowid < :high"
+        sql = (
+            f"SELECT rowid - :low AS id, CASE WHEN {exact} THEN 0 WHEN rowid IN (SELECT rowid FROM search_fts"
+            f" WHERE search_fts MATCH :whole AND {in_kind}) THEN 1 ELSE 2 END AS tier,"
+            f" {'-rowid' if newest else 'length(key)'} AS closeness"
+            f" FROM search_fts WHERE search_fts MATCH :any AND {in_kind}"
+            f" ORDER BY tier, closeness, rowid LIMIT :limit"
+        )
+        return sql, params
+    params |= {
+        "any": ts_expression(parsed),
+        "whole": ts_expression(parsed, prefix=False, names_only=True),
+        "limit": limit,
+    }
+    # The kind is one of four constants, written in so the planner sees it.
+    sql = (
+        f"SELECT record_id AS id, CASE WHEN {exact} THEN 0"
+        f" WHEN document @@ to_tsquery('simple', :whole) THEN 1 ELSE 2 END AS tier,"
+        f" {'-record_id' if newest else 'length(key)'} AS closeness"
+        f" FROM search_documents WHERE kind = {int(kind)} AND document @@ to_tsquery('simple', :any)"
+        f" ORDER BY tier, closeness, record_id LIMIT :limit"
+    )
+    return sql, params
+
+
+def _ranked(parsed: ParsedQuery, kind: int, limit: int):
+    dialect = db.session.get_bind().dialect.name
+    sql, params = ranked_sql(parsed, kind, limit, dialect)
+    statement = text(sql).bindparams(*(bindparam(name, value) for name, value in params.items()))
+    return statement.columns(id=Integer, tier=Integer, closeness=Integer).subquery("hits")
+
+
+def _found(model, parsed: ParsedQuery, kind: int, limit: int, *options) -> list:
+    hits = _ranked(parsed, kind, limit)
+    statement = select(model).join(hits, model.id == hits.c.id)
+    if hasattr(model, "live"):  # the index holds live records only; this keeps it so if it ever lagged
+        statement = statement.where(model.live())
+    statement = statement.order_by(hits.c.tier, hits.c.closeness, hits.c.id).options(*options)
+    return list(db.session.scalars(statement))
 
 
 def search(text: str, limit: int = PER_KIND) -> SearchResults:
-    """What matches `text`, grouped by kind, closest names first (four statements)."""
-    text = " ".join((text or "").split())[:200]
+    """What matches `text`, grouped by kind, best first."""
+    text = " ".join((text or "").split())[:MAX_LENGTH]
     results = SearchResults(query=text)
     if len(text) < MIN_LENGTH:
         return results
-    digits = re.sub(r"\D", "", text)
-    phone = None
-    if len(digits) >= 5:
-        cleaned = func.replace(func.replace(func.replace(Contact.phone, " ", ""), "-", ""), "+", "")
-        phone = cleaned.contains(digits, autoescape=True)
-    results.contacts = list(
-        db.session.scalars(
-            select(Contact)
-            .where(
-                _either(
-                    _by_key(Contact.name_key, text), contains(Contact.email_normalized, text.lower()), phone
-                )
-            )
-            .options(selectinload(Contact.country))
-            .order_by(func.length(Contact.name_key), Contact.id)
-            .limit(limit)
-        )
+    parsed = parse(text)
+    if parsed.empty:
+        return results
+    country = selectinload(Contact.country)
+    results.contacts = _found(Contact, parsed, index.CONTACT, limit, country)
+    results.organisations = _found(
+        Organisation, parsed, index.ORGANISATION, limit, selectinload(Organisation.country)
     )
-    results.organisations = list(
-        db.session.scalars(
-            select(Organisation)
-            .where(_either(_by_key(Organisation.name_key, text), contains(Organisation.name, text)))
-            .options(selectinload(Organisation.country))
-            .order_by(func.length(Organisation.name), Organisation.id)
-            .limit(limit)
-        )
-    )
-    results.inquiries = list(
-        db.session.scalars(
-            select(Inquiry)
-            .where(
-                _either(
-                    contains(Inquiry.sender_name, text),
-                    contains(Inquiry.sender_email, text),
-                    contains(Inquiry.subject, text),
-                    contains(Inquiry.message, text),
-                )
-            )
-            .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
-            .limit(limit)
-        )
-    )
-    results.threads = list(
-        db.session.scalars(
-            select(Thread).where(contains(Thread.title, text)).order_by(Thread.updated_at.desc()).limit(limit)
-        )
-    )
+    by_text = ParsedQuery(text=parsed.text, groups=parsed.groups, needles=parsed.needles)
+    results.inquiries = _found(Inquiry, by_text, index.INQUIRY, limit)
+    results.threads = _found(Thread, by_text, index.THREAD, limit)
     return results

@@ -7,6 +7,9 @@ Contacts and organisations closer in length to the query come first; inquiries a
 first. Six statements in all: one per kind, plus countries for contacts and organisations.
 """
 
+# SQL here is put together from constants of this module only; what users type is bound as parameters.
+# ruff: noqa: S608
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -22,7 +22,9 @@ def test_names_match_across_scripts_and_spellings(db, make_contact, make_organis
     assert search("Гражданство").organisations == [org]
 
 
-@pytest.mark.parametrize("fragment", ["Nurgal", "Nurgali", "Nurgaliy", "nurg", "Нургал", "Нургали", "Aiger Nurg"])
+@pytest.mark.parametrize(
+    "fragment", ["Nurgal", "Nurgali", "Nurgaliy", "nurg", "Нургал", "Нургали", "Aiger Nurg"]
+)
 def test_a_prefix_of_a_word_finds_the_name_in_either_script(db, make_contact, fragment):
     cyrillic = make_contact(full_name="Айгерим Нургалиева", email="a.n@example.kz")
     latin = make_contact(full_name="Aigerim Nurgaliyeva", email="other@example.org")
@@ -36,7 +38,8 @@ def test_a_fragment_inside_a_word_is_not_a_match(db, make_contact):
 
 
 @pytest.mark.parametrize(
-    "typed", ["+7 701 234 5678", "87012345678", "701-234-56-78", "+77012345678", "8 (701) 234-56-78", "7012345"]
+    "typed",
+    ["+7 701 234 5678", "87012345678", "701-234-56-78", "+77012345678", "8 (701) 234-56-78", "7012345"],
 )
 def test_a_phone_in_any_format_finds_the_contact(db, make_contact, typed):
     contact = make_contact(full_name="Bakyt Osmonov", email="b@example.kz", phone="+7 701 234 5678")
@@ -84,7 +87,9 @@ def test_organisations_rank_the_exact_name_first(db, make_organisation):
 
 
 def test_inquiries_by_sender_and_message_threads_by_title(db, make_inquiry, make_thread):
-    older = make_inquiry(sender_name="Somchai W.", subject="Question", message="Late birth registration for adults?")
+    older = make_inquiry(
+        sender_name="Somchai W.", subject="Question", message="Late birth registration for adults?"
+    )
     inquiry = make_inquiry(sender_name="Ratna Dewi", subject="Late birth registration", message="Adults too?")
     thread = make_thread(title="Birth registration campaign in Sabah")
     found = search("birth registration")
@@ -99,7 +104,16 @@ def test_short_wildcard_and_syntax_queries(db, make_contact):
     make_contact(full_name="Ann Lee", email="ann@example.org")
     assert search("a").total == 0  # too short to mean anything
     assert search("%%").total == 0 and search("__").total == 0  # wildcards are literal
-    for typed in ['"', 'ann" OR "', "ann*", "NEAR(ann lee)", "{full_name}: ann", "ann AND", "ann:*", "'ann' | lee"]:
+    for typed in [
+        '"',
+        'ann" OR "',
+        "ann*",
+        "NEAR(ann lee)",
+        "{full_name}: ann",
+        "ann AND",
+        "ann:*",
+        "'ann' | lee",
+    ]:
         assert _names(search(typed).contacts) in (["Ann Lee"], []), typed
     assert _names(search("ann AND").contacts) == []  # 'and' is a word to find, not an operator
     assert _names(search("ann*").contacts) == ["Ann Lee"]

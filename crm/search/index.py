@@ -9,7 +9,7 @@ text. Special-category columns (`lived_experience`, `sensitive_notes`) and notes
 A merged-away or deleted contact or organisation has no document.
 
 SQLite: an FTS5 table `search_fts` (unicode61 tokens, prefix indexes) whose rowid encodes the
-kind: `kind * 2**40 + id`, so each kind is a rowid range. PostgreSQL: a table `search_documents`
+kind, the closeness and the id (see KIND_SPAN), so each kind is a rowid range in best-first order. PostgreSQL: a table `search_documents`
 with a weighted tsvector under a GIN index (names weigh 'A', the rest 'D').
 
 The index lives outside the ORM metadata: `create_all` builds it through the listeners below, the
@@ -28,7 +28,13 @@ from sqlalchemy.engine import Connection
 from crm.extensions import db
 
 CONTACT, ORGANISATION, INQUIRY, THREAD = 1, 2, 3, 4
-KIND_SPAN = 2**40  # SQLite rowid = kind * KIND_SPAN + id
+# SQLite rowid: kind * KIND_SPAN + closeness * ID_SPAN + id, so that FTS5, which returns matches in
+# rowid order, hands back each kind best first and can stop at the LIMIT instead of sorting every hit.
+# Contacts and organisations: closeness is the length of the name key (a shorter name is closer);
+# inquiries and threads: closeness 0 and the id reversed (newest first).
+KIND_SPAN = 2**40
+ID_SPAN = 2**31
+MAX_CLOSENESS = KIND_SPAN // ID_SPAN - 1
 PREFIXES = ("search_fts", "search_documents", "search_index_")
 
 
@@ -39,7 +45,13 @@ def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
 
 # --- SQLite ---------------------------------------------------------------------------------------
 
-_SPAN = str(KIND_SPAN)
+
+
+def _sqlite_rowid(kind: int, key: str | None, r: str) -> str:
+    if key is None:  # newest first
+        return f"{kind * KIND_SPAN + ID_SPAN - 1} - {r}.id"
+    closeness = f"min(length({key.format(r=r)}), {MAX_CLOSENESS})"
+    return f"{kind * KIND_SPAN} + {closeness} * {ID_SPAN} + {r}.id"
 
 
 def _sqlite_digits(column: str) -> str:
@@ -103,7 +115,7 @@ def _sqlite_v1() -> tuple[list[str], list[str], list[str]]:
             parts = (key, names, body, exact)
             return ", ".join(f"coalesce({p.format(r=r)}, '')" for p in parts)
 
-        row = f"{kind} * {_SPAN} + {{r}}.id"
+        row = _sqlite_rowid(kind, key if kind in (CONTACT, ORGANISATION) else None, "{r}")
         insert = "INSERT INTO search_fts (rowid, key, names, body, exact)"
         create += [
             f"CREATE TRIGGER IF NOT EXISTS search_index_{table}_insert AFTER INSERT ON {table}"

@@ -51,26 +51,61 @@ def _exact_condition(parsed: ParsedQuery, dialect: str) -> tuple[str, dict[str, 
 
 
 def ranked_sql(parsed: ParsedQuery, kind: int, limit: int, dialect: str) -> tuple[str, dict]:
-    """The indexed query for one kind: ids with their rank (tier, then closeness), best first."""
-    exact, params = _exact_condition(parsed, dialect)
-    newest = kind in (index.INQUIRY, index.THREAD)
+    """The indexed query for one kind: ids with their tier and closeness, best first."""
     if dialect == "sqlite":
+        return _sqlite_ranked(parsed, kind, limit)
+    return _postgresql_ranked(parsed, kind, limit)
+
+
+def _sqlite_ranked(parsed: ParsedQuery, kind: int, limit: int) -> tuple[str, dict]:
+    """Each tier is a MATCH read in rowid order (best first, see index.KIND_SPAN) that stops at its LIMIT.
+
+    Tier 0: the exact name key (its words from the start of the key, and a key of the same length)
+    or an exact e-mail or phone; tier 1: every word whole in a name; tier 2: word prefixes anywhere.
+    Each later tier may repeat the rows of the earlier ones, so it reads that many more.
+    """
+    low = kind * index.KIND_SPAN
+    params: dict = {"low": low, "high": low + index.KIND_SPAN, "n": limit, "n2": 2 * limit, "n3": 3 * limit}
+    params |= {"any": fts_expression(parsed), "whole": fts_expression(parsed, prefix=False, names_only=True)}
+    in_kind = "rowid >= :low AND rowid < :high"
+    tiers = [
+        f"SELECT rowid, 1 AS tier FROM search_fts WHERE search_fts MATCH :whole AND {in_kind}"
+        " ORDER BY rowid LIMIT :n2",
+        f"SELECT rowid, 2 AS tier FROM search_fts WHERE search_fts MATCH :any AND {in_kind}"
+        " ORDER BY rowid LIMIT :n3",
+    ]
+    key_words = parsed.key.split()
+    if key_words and kind in (index.CONTACT, index.ORGANISATION):
+        closeness = min(len(parsed.key), index.MAX_CLOSENESS)
         params |= {
-            "any": fts_expression(parsed),
-            "whole": fts_expression(parsed, prefix=False, names_only=True),
-            "low": kind * index.KIND_SPAN,
-            "high": (kind + 1) * index.KIND_SPAN,
-            "limit": limit,
+            "exact": '{key} : ^"' + " ".join(key_words) + '"',
+            "exact_low": low + closeness * index.ID_SPAN,
+            "exact_high": low + (closeness + 1) * index.ID_SPAN,
         }
-        in_kind = "rowid > :low AND rowid < :high"
-        sql = (
-            f"SELECT rowid - :low AS id, CASE WHEN {exact} THEN 0 WHEN rowid IN (SELECT rowid FROM search_fts"
-            f" WHERE search_fts MATCH :whole AND {in_kind}) THEN 1 ELSE 2 END AS tier,"
-            f" {'-rowid' if newest else 'length(key)'} AS closeness"
-            f" FROM search_fts WHERE search_fts MATCH :any AND {in_kind}"
-            f" ORDER BY tier, closeness, rowid LIMIT :limit"
+        tiers.append(
+            "SELECT rowid, 0 AS tier FROM search_fts WHERE search_fts MATCH :exact"
+            " AND rowid >= :exact_low AND rowid < :exact_high ORDER BY rowid LIMIT :n"
         )
-        return sql, params
+    if parsed.needles:  # e-mail and phone queries match few rows: checking each is cheap
+        found = " OR ".join(f"instr(exact, :needle_{n}) > 0" for n in range(len(parsed.needles)))
+        params |= {f"needle_{n}": f"|{needle}|" for n, needle in enumerate(parsed.needles)}
+        tiers.append(
+            f"SELECT rowid, 0 AS tier FROM search_fts WHERE search_fts MATCH :any AND {in_kind}"
+            f" AND ({found}) ORDER BY rowid LIMIT :n"
+        )
+    union = " UNION ALL ".join(f"SELECT * FROM ({tier})" for tier in tiers)
+    newest = kind in (index.INQUIRY, index.THREAD)
+    record = f"{index.ID_SPAN - 1} - rowid % {index.ID_SPAN}" if newest else f"rowid % {index.ID_SPAN}"
+    sql = (
+        f"SELECT {record} AS id, min(tier) AS tier, rowid AS closeness FROM ({union})"
+        " GROUP BY rowid ORDER BY min(tier), rowid LIMIT :n"
+    )
+    return sql, params
+
+
+def _postgresql_ranked(parsed: ParsedQuery, kind: int, limit: int) -> tuple[str, dict]:
+    exact, params = _exact_condition(parsed, "postgresql")
+    newest = kind in (index.INQUIRY, index.THREAD)
     params |= {
         "any": ts_expression(parsed),
         "whole": ts_expression(parsed, prefix=False, names_only=True),

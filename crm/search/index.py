@@ -46,7 +46,6 @@ def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
 # --- SQLite ---------------------------------------------------------------------------------------
 
 
-
 def _sqlite_rowid(kind: int, key: str | None, r: str) -> str:
     if key is None:  # newest first
         return f"{kind * KIND_SPAN + ID_SPAN - 1} - {r}.id"

@@ -153,3 +153,6 @@ def test_the_page_and_the_box_in_the_navigation(client, viewer, login, make_cont
     page = client.get("/search?q=aigerim").get_data(as_text=True)
     assert "&lt;b&gt;Айгерим&lt;/b&gt;" in page and "<b>Айгерим" not in page
     assert "Type at least two letters" in client.get("/search").get_data(as_text=True)
+    make_contact(full_name="Bakyt Osmonov", email="b@example.kg", phone="+996 555 12-34-56")
+    page = client.get("/search?q=0555+123+456").get_data(as_text=True)
+    assert "Bakyt Osmonov" in page and "+996 555 12-34-56" in page  # the phone that matched is shown

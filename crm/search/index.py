@@ -185,17 +185,22 @@ _PG_DOCUMENTS = {
 def _postgresql_v1() -> tuple[list[str], list[str], list[str]]:
     create = [
         "CREATE TABLE IF NOT EXISTS search_documents (kind smallint NOT NULL, record_id integer NOT NULL,"
-        " key text NOT NULL, exact text NOT NULL, document tsvector NOT NULL,"
+        " closeness integer NOT NULL, key text NOT NULL, exact text NOT NULL, document tsvector NOT NULL,"
         " CONSTRAINT pk_search_documents PRIMARY KEY (kind, record_id))",
         "CREATE INDEX IF NOT EXISTS ix_search_documents_document ON search_documents USING gin (document)",
+        # Best first within a kind, so a common word's first hits come without sorting them all.
+        "CREATE INDEX IF NOT EXISTS ix_search_documents_closeness ON search_documents (kind, closeness, record_id)",
+        "CREATE INDEX IF NOT EXISTS ix_search_documents_key ON search_documents (kind, key)",
         *_PG_HELPERS,
     ]
     backfill, drop = [], []
     for table, (kind, key, names, body, exact, live, columns) in _PG_DOCUMENTS.items():
+        closeness = "length({key})" if kind in (CONTACT, ORGANISATION) else "-{r}.id"  # short names; newest
 
-        def values(r: str, key=key, names=names, body=body, exact=exact) -> str:
+        def values(r: str, key=key, names=names, body=body, exact=exact, closeness=closeness) -> str:
             return (
-                f"coalesce({key.format(r=r)}, ''), coalesce({exact.format(r=r)}, ''),"
+                f"{closeness.format(r=r, key=key.format(r=r))},"
+                f" coalesce({key.format(r=r)}, ''), coalesce({exact.format(r=r)}, ''),"
                 f" search_index_document({names.format(r=r)}, {body.format(r=r)})"
             )
 
@@ -204,14 +209,14 @@ def _postgresql_v1() -> tuple[list[str], list[str], list[str]]:
             f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
             f" IF TG_OP <> 'INSERT' THEN DELETE FROM search_documents WHERE kind = {kind} AND record_id = OLD.id;"
             f" END IF; IF TG_OP <> 'DELETE' AND {live.format(r='NEW')} THEN"
-            f" INSERT INTO search_documents (kind, record_id, key, exact, document)"
+            f" INSERT INTO search_documents (kind, record_id, closeness, key, exact, document)"
             f" VALUES ({kind}, NEW.id, {values('NEW')}); END IF; RETURN NULL; END $$",
             f"DROP TRIGGER IF EXISTS {function} ON {table}",
             f"CREATE TRIGGER {function} AFTER INSERT OR DELETE OR UPDATE OF {columns} ON {table}"
             f" FOR EACH ROW EXECUTE FUNCTION {function}()",
         ]
         backfill.append(
-            f"INSERT INTO search_documents (kind, record_id, key, exact, document)"
+            f"INSERT INTO search_documents (kind, record_id, closeness, key, exact, document)"
             f" SELECT {kind}, {table}.id, {values(table)} FROM {table} WHERE {live.format(r=table)}"
         )
         drop += [f"DROP TRIGGER IF EXISTS {function} ON {table}", f"DROP FUNCTION IF EXISTS {function}()"]

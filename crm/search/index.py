@@ -188,9 +188,6 @@ def _postgresql_v1() -> tuple[list[str], list[str], list[str]]:
         " closeness integer NOT NULL, key text NOT NULL, exact text NOT NULL, document tsvector NOT NULL,"
         " CONSTRAINT pk_search_documents PRIMARY KEY (kind, record_id))",
         "CREATE INDEX IF NOT EXISTS ix_search_documents_document ON search_documents USING gin (document)",
-        # Best first within a kind, so a common word's first hits come without sorting them all.
-        "CREATE INDEX IF NOT EXISTS ix_search_documents_closeness ON search_documents (kind, closeness, record_id)",
-        "CREATE INDEX IF NOT EXISTS ix_search_documents_key ON search_documents (kind, key)",
         *_PG_HELPERS,
     ]
     backfill, drop = [], []

@@ -4,8 +4,8 @@ The hot path reads only the search index (crm.search.index), never a `LIKE '%…
 FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL. Each kind is ranked best first: an exact
 name, e-mail or phone; then every word whole in a name; then word prefixes and other fields.
 Contacts and organisations closer in length to the query come first; inquiries and threads newest
-first. Each tier is read in that order and cut at the limit, so a common word costs no more than a
-rare one. Six statements in all: one per kind, plus countries for contacts and organisations.
+first. On SQLite each tier is read in that order and cut at the limit, so a common word costs no
+more than a rare one; on PostgreSQL the hits of a kind are ranked by a top-N sort. Six statements in all: one per kind, plus countries for contacts and organisations.
 """
 
 # SQL here is put together from constants of this module only; what users type is bound as parameters.
@@ -95,36 +95,27 @@ def _sqlite_ranked(parsed: ParsedQuery, kind: int, limit: int) -> tuple[str, dic
 
 
 def _postgresql_ranked(parsed: ParsedQuery, kind: int, limit: int) -> tuple[str, dict]:
-    """The same tiers as on SQLite, each read in (kind, closeness) order and cut at its LIMIT.
+    """One GIN lookup per kind, its hits ranked by tier then closeness (a top-N sort).
 
-    The planner walks ix_search_documents_closeness for a common word (its first hits are the best)
-    and the GIN index for a rare one.
+    Tiers as on SQLite. Cutting each tier at its limit in (kind, closeness) order, as SQLite does,
+    misled the planner here: with no statistics on a prefix it expects many hits, walks the
+    ordered index and reads the whole kind when there are none.
     """
-    params: dict = {"n": limit, "n2": 2 * limit, "n3": 3 * limit}
-    params |= {"any": ts_expression(parsed), "whole": ts_expression(parsed, prefix=False, names_only=True)}
-    # The kind is one of four constants, written in so the planner sees it.
-    select_ = (
-        f"SELECT record_id AS id, {{tier}} AS tier, closeness FROM search_documents WHERE kind = {int(kind)}"
-    )
-    order = "ORDER BY closeness, record_id"
-    tiers = [
-        select_.format(tier=1) + f" AND document @@ to_tsquery('simple', :whole) {order} LIMIT :n2",
-        select_.format(tier=2) + f" AND document @@ to_tsquery('simple', :any) {order} LIMIT :n3",
-    ]
+    params: dict = {"limit": limit, "any": ts_expression(parsed)}
+    params["whole"] = ts_expression(parsed, prefix=False, names_only=True)
+    exact = ["false"]
     if parsed.key and kind in (index.CONTACT, index.ORGANISATION):
         params["exact_key"] = parsed.key
-        tiers.append(select_.format(tier=0) + f" AND key = :exact_key {order} LIMIT :n")
-    if parsed.needles:
-        found = " OR ".join(f"strpos(exact, :needle_{n}) > 0" for n in range(len(parsed.needles)))
-        params |= {f"needle_{n}": f"|{needle}|" for n, needle in enumerate(parsed.needles)}
-        tiers.append(
-            select_.format(tier=0)
-            + f" AND document @@ to_tsquery('simple', :any) AND ({found}) {order} LIMIT :n"
-        )
-    union = " UNION ALL ".join(f"({tier})" for tier in tiers)
+        exact.append("key = :exact_key")
+    for n, needle in enumerate(parsed.needles):
+        params[f"needle_{n}"] = f"|{needle}|"
+        exact.append(f"strpos(exact, :needle_{n}) > 0")
+    # The kind is one of four constants, written in so the planner sees it.
     sql = (
-        f"SELECT id, min(tier) AS tier, closeness FROM ({union}) AS tiers"
-        " GROUP BY id, closeness ORDER BY min(tier), closeness, id LIMIT :n"
+        f"SELECT record_id AS id, CASE WHEN {' OR '.join(exact)} THEN 0"
+        " WHEN document @@ to_tsquery('simple', :whole) THEN 1 ELSE 2 END AS tier, closeness"
+        f" FROM search_documents WHERE kind = {int(kind)} AND document @@ to_tsquery('simple', :any)"
+        " ORDER BY tier, closeness, record_id LIMIT :limit"
     )
     return sql, params
 

@@ -56,18 +56,14 @@ def figures(wall: list[float], cpu: list[float]) -> str:
 def raw_statements(query: str, dialect: str, limit: int = 10) -> list[tuple[str, dict]]:
     """The indexed SQL the service runs for `query`: one ranked lookup per kind (for run.py's floor too)."""
     from crm.search import index
-    from crm.search.query import ParsedQuery, parse
+    from crm.search.query import parse
+    from crm.search.services import ranked_sql
 
     parsed = parse(query)
     if parsed.empty:
         return []
-    from crm.search.services import ranked_sql
-
-    by_text = ParsedQuery(text=parsed.text, groups=parsed.groups, needles=parsed.needles)
-    return [
-        ranked_sql(parsed if kind in (index.CONTACT, index.ORGANISATION) else by_text, kind, limit, dialect)
-        for kind in (index.CONTACT, index.ORGANISATION, index.INQUIRY, index.THREAD)
-    ]
+    kinds = (index.CONTACT, index.ORGANISATION, index.INQUIRY, index.THREAD)
+    return [ranked_sql(parsed, kind, limit, dialect) for kind in kinds]
 
 
 def queries(conn) -> dict[str, str]:

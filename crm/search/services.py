@@ -5,7 +5,8 @@ FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL. Each kind is ranked best f
 name, e-mail or phone; then every word whole in a name; then word prefixes and other fields.
 Contacts and organisations closer in length to the query come first; inquiries and threads newest
 first. On SQLite each tier is read in that order and cut at the limit, so a common word costs no
-more than a rare one; on PostgreSQL the hits of a kind are ranked by a top-N sort. Six statements in all: one per kind, plus countries for contacts and organisations.
+more than a rare one; on PostgreSQL the hits of a kind are ranked by a top-N sort.
+Six statements in all: one per kind, plus countries for contacts and organisations.
 """
 
 # SQL here is put together from constants of this module only; what users type is bound as parameters.
@@ -49,7 +50,7 @@ def ranked_sql(parsed: ParsedQuery, kind: int, limit: int, dialect: str) -> tupl
 
 
 def _sqlite_ranked(parsed: ParsedQuery, kind: int, limit: int) -> tuple[str, dict]:
-    """Each tier is a MATCH read in rowid order (best first, see index.KIND_SPAN) that stops at its LIMIT.
+    """Each tier is a MATCH read in rowid order (best first: index.KIND_SPAN), stopped at its LIMIT.
 
     Tier 0: the exact name key (its words from the start of the key, and a key of the same length)
     or an exact e-mail or phone; tier 1: every word whole in a name; tier 2: word prefixes anywhere.
@@ -150,7 +151,6 @@ def search(text: str, limit: int = PER_KIND) -> SearchResults:
     results.organisations = _found(
         Organisation, parsed, index.ORGANISATION, limit, selectinload(Organisation.country)
     )
-    by_text = ParsedQuery(text=parsed.text, groups=parsed.groups, needles=parsed.needles)
-    results.inquiries = _found(Inquiry, by_text, index.INQUIRY, limit)
-    results.threads = _found(Thread, by_text, index.THREAD, limit)
+    results.inquiries = _found(Inquiry, parsed, index.INQUIRY, limit)
+    results.threads = _found(Thread, parsed, index.THREAD, limit)
     return results

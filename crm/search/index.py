@@ -248,12 +248,13 @@ def uninstall(connection: Connection, version: int = CURRENT) -> None:
         connection.execute(text(statement))
 
 
-def rebuild(connection: Connection) -> None:
-    """Empty the index and fill it again from the tables (e.g. after restoring a backup)."""
+def rebuild(connection: Connection) -> int:
+    """Empty the index and fill it again from the tables (e.g. after restoring a backup); how many documents."""
     table = "search_fts" if connection.dialect.name == "sqlite" else "search_documents"
-    connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - a fixed name
+    connection.execute(text(f"DELETE FROM {table}"))
     for statement in _statements(connection, CURRENT)[1]:
         connection.execute(text(statement))
+    return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
 
 
 def purge(connection: Connection) -> None:

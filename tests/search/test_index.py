@@ -161,3 +161,15 @@ def test_the_synthetic_data_set_is_searchable(db):
     ).all()
     found = search("Айгерим", limit=1000).contacts
     assert sorted(c.id for c in found) == list(aigerims)
+
+
+def test_the_rebuild_command_restores_a_lost_index(app, db, make_contact, make_thread):
+    make_contact(full_name="Айгерим Нургалиева", email="a.n@example.kz")
+    make_thread(title="Birth registration in Sabah")
+    table = "search_fts" if db.session.get_bind().dialect.name == "sqlite" else "search_documents"
+    db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 - a fixed name
+    assert search("Aigerim").total == 0
+    result = app.test_cli_runner().invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Search index rebuilt: 2 documents." in result.output
+    assert len(search("Aigerim").contacts) == 1 and len(search("Sabah").threads) == 1

@@ -13,6 +13,7 @@ from config import TestConfig
 from crm import create_app
 from crm.extensions import db
 from crm.models import Country
+from crm.search.index import include_name
 
 
 @pytest.fixture
@@ -42,7 +43,9 @@ def test_upgrade_from_nothing_matches_the_models_and_loads_countries(empty_datab
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "render_as_batch": True, "include_name": include_name}
+            )
             diff = compare_metadata(context, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         assert db.session.scalar(select(func.count()).select_from(Country)) == 249

@@ -39,6 +39,7 @@ from crm.models import (
 from crm.models.base import utcnow
 from crm.names import latin, name_key
 from crm.privacy.scrub import ERASED, Scrubber, scrub_everywhere
+from crm.search import index as search_index
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,15 @@ def _own_audit_entries(contact: Contact, inquiry_ids: list[int], thread_ids: lis
     if thread_ids:
         conditions.append((AuditEntry.entity_type == "thread") & AuditEntry.entity_id.in_(thread_ids))
     return select(AuditEntry).where(or_(*conditions))
+
+
+def purge_search_index() -> None:
+    """Make the search index drop an erased person's terms from its pages, not only from results.
+
+    Call once after one or more erasures, in the same transaction (SQLite's FTS5 keeps deleted terms'
+    bytes until its segments merge; PostgreSQL's VACUUM does the same for dead rows).
+    """
+    search_index.purge(db.session.connection())
 
 
 def erase_contact(contact: Contact, *, actor: User | None, ground: str) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from crm.models import (
 )
 from crm.models.base import as_utc, utcnow
 from crm.privacy.consent import currently_given_condition
-from crm.privacy.erasure import erase_contact
+from crm.privacy.erasure import erase_contact, purge_search_index
 
 
 @dataclass(frozen=True)
@@ -124,4 +124,6 @@ def apply_retention(months: int, *, actor: User | None = None, now: datetime | N
         if contact is not None:
             erase_contact(contact, actor=actor, ground="retention")
             erased.append(item.contact_id)
+    if erased:
+        purge_search_index()
     return erased

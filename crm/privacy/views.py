@@ -138,6 +138,7 @@ def erase(contact_id: int):
     if form.validate_on_submit():
         try:
             erasure.erase_contact(contact, actor=current_user, ground=form.ground.data)
+            erasure.purge_search_index()
         except erasure.ErasureError as error:
             db.session.rollback()
             form.ground.errors = [*form.ground.errors, str(error)]

@@ -1,7 +1,7 @@
 """search index: FTS5 (SQLite) or a GIN-indexed tsvector (PostgreSQL), kept by triggers
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0009
 Create Date: 2026-11-28
 
 The index lives outside the models (crm/search/index.py); this builds version 1 of it, with the
@@ -15,7 +15,7 @@ from crm.search import index
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0005'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField
@@ -50,7 +49,9 @@ def user_choices(blank: bool = True) -> list[tuple[str, str]]:
 
 def event_choices(blank: bool = True) -> list[tuple[str, str]]:
     rows = db.session.execute(select(Event.id, Event.title, Event.starts_on).order_by(Event.starts_on.desc()))
-    choices = [(str(eid), f"{title} ({format_date(starts, 'medium')})") for eid, title, starts in rows]
+    from crm.main.template_helpers import date_label
+
+    choices = [(str(eid), f"{title} ({date_label(starts)})") for eid, title, starts in rows]
     return [BLANK, *choices] if blank else choices
 
 

@@ -11,7 +11,7 @@ import pycountry
 from babel import Locale
 from flask import has_request_context
 from flask_babel import get_locale
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
@@ -179,8 +179,24 @@ def territory_name(code: str | None, fallback: str = "") -> str:
     return locale.territories.get(str(code).upper(), fallback or str(code))
 
 
-def _sort_key(text: str) -> str:
-    return text.casefold().replace("ё", "е")
+def _sort_key(text: str):
+    from crm.collation import CYRILLIC_LANGUAGES, current_language, sort_key
+
+    return sort_key(text, current_language() in CYRILLIC_LANGUAGES)
+
+
+def country_order(code_column):
+    """ORDER BY expression: countries in the order of their names in the user's language.
+
+    In English the stored name is that name; other languages rank the codes by Babel's names.
+    """
+    english = select(Country.name).where(Country.alpha2 == code_column).scalar_subquery()
+    from crm.collation import current_language
+
+    if current_language() == "en":
+        return english
+    codes = [code for code, _name in country_choices()]
+    return case({code: rank for rank, code in enumerate(codes)}, value=code_column, else_=len(codes))
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -14,7 +14,8 @@ from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.models import Affiliation, Country, Inquiry, Organisation, Thread, User, thread_organisations
+from crm.listing import ByCountry, ByName
+from crm.models import Affiliation, Inquiry, Organisation, Thread, User, thread_organisations
 from crm.models.base import today_utc
 from crm.models.enums import MembershipStatus, OrganisationKind
 from crm.names import latin, name_key
@@ -147,8 +148,8 @@ _MEMBERSHIP_ORDER = case(
     value=Organisation.membership_status,
 )
 ORGANISATION_SORTS: dict[str, Any] = {
-    "name": Organisation.name_latin,
-    "country": select(Country.name).where(Country.alpha2 == Organisation.country_code).scalar_subquery(),
+    "name": ByName(Organisation.name, Organisation.name_latin),
+    "country": ByCountry(Organisation.country_code),
     "kind": Organisation.kind,
     "membership": _MEMBERSHIP_ORDER,  # pipeline order, not alphabetical
     "created": Organisation.created_at,

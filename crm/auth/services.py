@@ -156,7 +156,13 @@ def select_locale() -> str:
     chosen = chosen or session.get(LOCALE_SESSION_KEY)
     if chosen in supported:
         return chosen
-    return request.accept_languages.best_match(supported) or default
+    # The browser's languages, most wanted first; "kk-KZ" means Kazakh even when a less wanted
+    # "ru" would match exactly (werkzeug's best_match prefers any exact match).
+    for value, _quality in request.accept_languages:
+        for code in (value, value.replace("_", "-").split("-")[0]):
+            if code in supported:
+                return code
+    return default
 
 
 def set_locale(user: User | None, code: str) -> bool:

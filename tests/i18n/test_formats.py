@@ -111,3 +111,24 @@ def test_a_file_exported_in_russian_imports_back(app):
     assert detect_preset(headers, CONTACTS).key == "crm_contacts"
     proposed = propose_mapping(headers, CONTACTS)
     assert proposed[0] == "full_name" and proposed[2] == "email"
+
+
+def test_an_import_explains_a_bad_address_in_the_users_language(app):
+    import pytest
+    from flask_babel import refresh
+
+    from crm.imports.values import ValueProblem, check_email
+
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        refresh()
+        with pytest.raises(ValueProblem) as no_at:
+            check_email("not-an-email")
+        with pytest.raises(ValueProblem) as dots:
+            check_email("a..b@example.org")
+    assert str(no_at.value) == "недействительный адрес эл. почты (нет знака @)"
+    assert str(dots.value) == "недействительный адрес эл. почты (точка пропущена или стоит не на месте)"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        refresh()
+        with pytest.raises(ValueProblem) as english:
+            check_email("a@-example.org")  # a reason we do not translate is left out
+    assert str(english.value) == "not a valid e-mail address"

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField
 
+from crm.collation import name_order
 from crm.extensions import db
 from crm.models import Event, Tag, Topic, User
 
@@ -41,7 +42,9 @@ def user_choices(blank: bool = True) -> list[tuple[str, str]]:
     from crm.models.enums import Role
 
     rows = db.session.execute(
-        select(User.id, User.name).where(User.active.is_(True), User.role != Role.VIEWER).order_by(User.name)
+        select(User.id, User.name)
+        .where(User.active.is_(True), User.role != Role.VIEWER)
+        .order_by(name_order(User.name), User.id)
     )
     choices = [(str(uid), name) for uid, name in rows]
     return [BLANK, *choices] if blank else choices
@@ -63,12 +66,14 @@ def country_field_choices(blank: bool = True) -> list[tuple[str, str]]:
 
 def topic_choices() -> list[tuple[int, str]]:
     return [
-        (tid, name) for tid, name in db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name))
+        (tid, name)
+        for tid, name in db.session.execute(select(Topic.id, Topic.name).order_by(name_order(Topic.name)))
     ]
 
 
 def tag_choices() -> list[tuple[int, str]]:
-    return [(tid, name) for tid, name in db.session.execute(select(Tag.id, Tag.name).order_by(Tag.name))]
+    rows = db.session.execute(select(Tag.id, Tag.name).order_by(name_order(Tag.name)))
+    return [(tid, name) for tid, name in rows]
 
 
 def load_by_ids(model: Any, ids: list[int]) -> list[Any]:

@@ -14,6 +14,7 @@ from flask_babel import get_locale
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from crm.collation import CYRILLIC_LANGUAGES, current_language, name_order, sort_key
 from crm.extensions import db
 from crm.listing import count_rows
 from crm.models import Contact, Country, Inquiry, Organisation, Thread, thread_countries
@@ -180,8 +181,6 @@ def territory_name(code: str | None, fallback: str = "") -> str:
 
 
 def _sort_key(text: str):
-    from crm.collation import CYRILLIC_LANGUAGES, current_language, sort_key
-
     return sort_key(text, current_language() in CYRILLIC_LANGUAGES)
 
 
@@ -191,8 +190,6 @@ def country_order(code_column):
     In English the stored name is that name; other languages rank the codes by Babel's names.
     """
     english = select(Country.name).where(Country.alpha2 == code_column).scalar_subquery()
-    from crm.collation import current_language
-
     if current_language() == "en":
         return english
     codes = [code for code, _name in country_choices()]
@@ -223,11 +220,14 @@ def regions() -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 def region_filter_options() -> list[tuple[str, str]]:
-    """Choices for a 'region' filter: regions, then their sub-regions indented."""
+    """Choices for a 'region' filter: regions, then their sub-regions indented (user's language)."""
     options: list[tuple[str, str]] = []
-    for code, name, subs in regions():
-        options.append((code, territory_name(code, name)))
-        options.extend((sub_code, f"— {territory_name(sub_code, sub)}") for sub_code, sub in subs)
+    named = [(code, territory_name(code, name), subs) for code, name, subs in regions()]
+    for code, name, subs in sorted(named, key=lambda region: _sort_key(region[1])):
+        options.append((code, name))
+        subregions = [(sub_code, territory_name(sub_code, sub)) for sub_code, sub in subs]
+        subregions.sort(key=lambda item: _sort_key(item[1]))
+        options.extend((sub_code, f"— {sub}") for sub_code, sub in subregions)
     return options
 
 
@@ -347,12 +347,15 @@ def country_page(country: Country, limit: int = 50) -> CountryPage:
     """The contacts, organisations, threads and inquiries of one country (no query per row)."""
     code = country.alpha2
     contacts, n_contacts = _capped(
-        select(Contact).where(Contact.country_code == code).order_by(Contact.full_name, Contact.id), limit
+        select(Contact)
+        .where(Contact.country_code == code)
+        .order_by(name_order(Contact.full_name, Contact.name_latin), Contact.id),
+        limit,
     )
     organisations, n_organisations = _capped(
         select(Organisation)
         .where(Organisation.country_code == code)
-        .order_by(Organisation.name, Organisation.id),
+        .order_by(name_order(Organisation.name, Organisation.name_latin), Organisation.id),
         limit,
     )
     threads, n_threads = _capped(

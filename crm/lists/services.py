@@ -11,6 +11,7 @@ from sqlalchemy import Select, delete, exists, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from crm.audit.services import apply_changes, record
+from crm.collation import name_order
 from crm.contacts.services import CONTACT_FILTERS, contact_filter_conditions, contact_list_query
 from crm.countries.services import territory_name
 from crm.errors import DomainError
@@ -255,7 +256,7 @@ def candidates(contact_list: ContactList, query: str) -> list[Contact]:
         select(Contact)
         .where(*conditions, Contact.id.not_in(_members(contact_list.id)))
         .options(joinedload(Contact.country))
-        .order_by(Contact.name_latin, Contact.id)
+        .order_by(name_order(Contact.full_name, Contact.name_latin), Contact.id)
         .limit(CANDIDATES)
     )
     return list(db.session.scalars(stmt))

@@ -11,6 +11,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.audit.services import apply_changes, record
+from crm.collation import name_order
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
@@ -137,7 +138,8 @@ def website_link(organisation: Organisation) -> str | None:
 
 def organisation_choices() -> list[tuple[str, str]]:
     """(id, name) for select boxes, sorted by name."""
-    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name_latin))
+    order = name_order(Organisation.name, Organisation.name_latin)
+    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(order, Organisation.id))
     return [(str(oid), name) for oid, name in rows]
 
 

@@ -132,3 +132,19 @@ def test_an_import_explains_a_bad_address_in_the_users_language(app):
         with pytest.raises(ValueProblem) as english:
             check_email("a@-example.org")  # a reason we do not translate is left out
     assert str(english.value) == "not a valid e-mail address"
+
+
+def test_the_region_filter_is_named_and_sorted_in_the_users_language(client, make_user, login):
+    login(make_user(locale="ru"))
+    html = client.get("/contacts").get_data(as_text=True)
+    select = html[html.index('name="region"') : html.index("</select>", html.index('name="region"'))]
+    labels = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", select)
+    assert labels[:6] == [
+        "Азия",
+        "— Восточная Азия",
+        "— Западная Азия",
+        "— Центральная Азия",
+        "— Юго-Восточная Азия",
+        "— Южная Азия",
+    ]
+    assert labels[6] == "Америка" and "Europe" not in select and "Европа" in select

@@ -69,11 +69,29 @@ def english_patterns() -> list[tuple[re.Pattern[str], str]]:
     return patterns
 
 
+@lru_cache(maxsize=1)
+def english_places() -> frozenset[str]:
+    """Country and M49 region names in English (Babel's and the stored ones) that Russian changes."""
+    from babel import Locale
+
+    from crm.countries.services import country_records
+
+    english, russian = Locale("en").territories, Locale("ru").territories
+    names = {name for code, name in english.items() if russian.get(code) != name}
+    for record in country_records():
+        names |= {str(record[key]) for key in ("name", "region", "subregion") if record[key]}
+    return frozenset(names - set(russian.values()))
+
+
 def english_left(texts: list[str]) -> list[str]:
-    """The texts that are a whole English msgid."""
+    """The texts that are a whole English msgid, or English names of countries and regions."""
     left = []
     for text in dict.fromkeys(texts):
         text = text.strip(" ·—|")
+        places = [part for part in text.split(", ") if part in english_places()]
+        if places:
+            left.append(f"{text!r} (English place names {places})")
+            continue
         for pattern, msgid in english_patterns():
             if pattern.fullmatch(text):
                 left.append(f"{text!r} (msgid {msgid!r})")

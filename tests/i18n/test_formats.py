@@ -148,3 +148,18 @@ def test_the_region_filter_is_named_and_sorted_in_the_users_language(client, mak
         "— Южная Азия",
     ]
     assert labels[6] == "Америка" and "Europe" not in select and "Европа" in select
+
+
+def test_boards_and_thread_lists_name_countries_in_russian(client, db, make_user, login, make_thread):
+    from crm.models import Country
+
+    make_thread(
+        title="Совместный доклад", countries=[db.session.get(Country, "KZ"), db.session.get(Country, "KG")]
+    )
+    from crm.models.enums import Role
+
+    login(make_user(Role.COORDINATOR, locale="ru"))
+    for path in ("/pipeline/threads", "/threads"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Казахстан" in html and "Киргизия" in html, path
+        assert "Kazakhstan" not in html and "Kyrgyzstan" not in html, path

@@ -163,3 +163,19 @@ def test_boards_and_thread_lists_name_countries_in_russian(client, db, make_user
         html = client.get(path).get_data(as_text=True)
         assert "Казахстан" in html and "Киргизия" in html, path
         assert "Kazakhstan" not in html and "Kyrgyzstan" not in html, path
+
+
+def test_a_reminder_email_is_in_its_recipients_language(app, db, make_user, make_thread):
+    from crm.followups import services
+
+    today = date(2026, 3, 16)
+    for locale, subject, line in (
+        ("ru", "Напоминание: 1 просроченный шаг", "Срок: 11 мар. 2026 г. (просрочено на 5 дней)"),
+        (None, "Follow-ups: 1 overdue", "Due: 11 Mar 2026 (5 days overdue)"),
+    ):
+        owner = make_user(locale=locale, name="Айгерим")
+        make_thread(title="Доклад", owner=owner, next_action="Позвонить", next_action_due=date(2026, 3, 11))
+        message = services.compose(services.reminders_for(owner, today, 7), "http://crm.example", "")
+        body = _plain(message.get_content())
+        assert message["Subject"].startswith(subject), message["Subject"]
+        assert line.casefold() in body.casefold(), body

@@ -149,8 +149,9 @@ def select_locale() -> str:
 
     supported = supported_locales()
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
-    if not has_request_context():
-        return default
+    if not has_request_context():  # a command in a terminal
+        cli = current_app.config.get("CLI_LANGUAGE", "")
+        return cli if cli in supported else default
     user = current_user
     chosen = getattr(user, "locale", None) if user and user.is_authenticated else None
     chosen = chosen or session.get(LOCALE_SESSION_KEY)

@@ -179,3 +179,14 @@ def test_a_reminder_email_is_in_its_recipients_language(app, db, make_user, make
         body = _plain(message.get_content())
         assert message["Subject"].startswith(subject), message["Subject"]
         assert line.casefold() in body.casefold(), body
+
+
+def test_command_line_messages_follow_crm_language(app, db, monkeypatch):
+    from flask_babel import refresh
+
+    for language, expected in (("ru", "Ни у кого нет шагов со сроком"), ("", "Nobody has follow-ups due")):
+        monkeypatch.setitem(app.config, "CLI_LANGUAGE", language)
+        refresh()
+        result = app.test_cli_runner().invoke(args=["followups", "remind", "--dry-run"])
+        assert result.exit_code == 0 and result.output.startswith(expected), result.output
+    refresh()

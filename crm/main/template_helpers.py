@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, format_decimal, format_time, get_locale, ngettext
+from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 
 from crm.auth.permissions import TEMPLATE_PREDICATES
@@ -140,6 +140,11 @@ def number(value: int | float | None) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def percent(value: int | float | None) -> str:
+    """A whole percentage the locale's way: '86%' in English, '86 %' in Russian."""
+    return "" if value is None else format_percent(value / 100)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         get_locale=get_locale,
@@ -156,6 +161,7 @@ def register(app: Flask) -> None:
         date=date_label,
         datetime=datetime_label,
         number=number,
+        percent=percent,
         due=due_label,
         ago=ago,
         duration=duration,

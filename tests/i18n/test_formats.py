@@ -36,6 +36,7 @@ def test_dates_are_day_first_in_english_and_russian_in_russian(app):
         assert filters["date"](date(2026, 1, 2)) == "2 Jan 2026"  # never "Jan 2, 2026" or "1/2/26"
         assert filters["datetime"](moment) == "2 Jan 2026, 15:04"  # 24-hour, no seconds
         assert filters["number"](12345) == "12,345"
+        assert filters["percent"](86) == "86%"
     finally:
         context.pop()
     context, filters = _filters(app, "ru")
@@ -44,6 +45,7 @@ def test_dates_are_day_first_in_english_and_russian_in_russian(app):
         assert _plain(filters["datetime"](moment)) == "2 янв. 2026 г., 15:04"
         assert _plain(filters["number"](12345)) == "12 345"
         assert filters["number"](2.5) == "2,5"
+        assert _plain(filters["percent"](86)) == "86 %"
     finally:
         context.pop()
 

@@ -192,3 +192,10 @@ def test_command_line_messages_follow_crm_language(app, db, monkeypatch):
         result = app.test_cli_runner().invoke(args=["followups", "remind", "--dry-run"])
         assert result.exit_code == 0 and result.output.startswith(expected), result.output
     refresh()
+
+
+def test_an_organisation_and_a_list_have_a_title_not_a_persons_name(client, make_user, login):
+    login(make_user(locale="ru"))
+    for path in ("/organisations/new", "/lists/new"):
+        html = client.get(path).get_data(as_text=True)
+        assert re.search(r'<label[^>]*for="name"[^>]*>\s*Название', html), path

@@ -69,6 +69,7 @@ messages: install-dev
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output --omit-header -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --width 100
 	$(BIN)/pybabel compile -d translations --statistics
+	@$(BIN)/python scripts/untranslated.py || echo "Translate the entries above (docs/i18n.md), then run make messages again."
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -54,6 +54,8 @@ class Config:
     # English plus every language with a catalogue in translations/ (adding one needs no code).
     BABEL_SUPPORTED_LOCALES = _supported_locales()
     BABEL_TRANSLATION_DIRECTORIES = str(TRANSLATIONS)
+    # The language of command-line messages (`flask …` in a terminal): one of the above, else English.
+    CLI_LANGUAGE = os.environ.get("CRM_LANGUAGE", "")
     # A thread with no interaction for this many days is "stale" on boards and reminders.
     STALE_DAYS = int(os.environ.get("STALE_DAYS", "14"))
     # An inquiry with no answer this many days after it arrived is overdue.
@@ -87,6 +89,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     PER_PAGE = 10
+    CLI_LANGUAGE = ""  # the suite expects English outside requests, whatever the shell says
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - fast hashes keep the suite quick  # nosec B105
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField
 
+from crm.collation import name_order
 from crm.extensions import db
 from crm.models import Event, Tag, Topic, User
 
@@ -42,7 +42,9 @@ def user_choices(blank: bool = True) -> list[tuple[str, str]]:
     from crm.models.enums import Role
 
     rows = db.session.execute(
-        select(User.id, User.name).where(User.active.is_(True), User.role != Role.VIEWER).order_by(User.name)
+        select(User.id, User.name)
+        .where(User.active.is_(True), User.role != Role.VIEWER)
+        .order_by(name_order(User.name), User.id)
     )
     choices = [(str(uid), name) for uid, name in rows]
     return [BLANK, *choices] if blank else choices
@@ -50,7 +52,9 @@ def user_choices(blank: bool = True) -> list[tuple[str, str]]:
 
 def event_choices(blank: bool = True) -> list[tuple[str, str]]:
     rows = db.session.execute(select(Event.id, Event.title, Event.starts_on).order_by(Event.starts_on.desc()))
-    choices = [(str(eid), f"{title} ({format_date(starts, 'medium')})") for eid, title, starts in rows]
+    from crm.main.template_helpers import date_label
+
+    choices = [(str(eid), f"{title} ({date_label(starts)})") for eid, title, starts in rows]
     return [BLANK, *choices] if blank else choices
 
 
@@ -62,12 +66,14 @@ def country_field_choices(blank: bool = True) -> list[tuple[str, str]]:
 
 def topic_choices() -> list[tuple[int, str]]:
     return [
-        (tid, name) for tid, name in db.session.execute(select(Topic.id, Topic.name).order_by(Topic.name))
+        (tid, name)
+        for tid, name in db.session.execute(select(Topic.id, Topic.name).order_by(name_order(Topic.name)))
     ]
 
 
 def tag_choices() -> list[tuple[int, str]]:
-    return [(tid, name) for tid, name in db.session.execute(select(Tag.id, Tag.name).order_by(Tag.name))]
+    rows = db.session.execute(select(Tag.id, Tag.name).order_by(name_order(Tag.name)))
+    return [(tid, name) for tid, name in rows]
 
 
 def load_by_ids(model: Any, ids: list[int]) -> list[Any]:

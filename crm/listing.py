@@ -40,9 +40,43 @@ def read_params(filter_names: tuple[str, ...], sorts: Mapping[str, Any], default
     return ListParams(page=page, sort=sort, descending=descending, filters=filters)
 
 
+@dataclass(frozen=True)
+class ByName:
+    """A sort by a name, resolved per request to the reader's collation (crm/collation.py).
+
+    `written` is the name as written (any script); `latin`, if the table has one, its indexed
+    Latin form, which English readers sort by.
+    """
+
+    written: Any
+    latin: Any = None
+
+    def expression(self) -> Any:
+        from crm.collation import name_order
+
+        return name_order(self.written, self.latin)
+
+
+@dataclass(frozen=True)
+class ByCountry:
+    """A sort by country, in the order of the country names the reader sees (their language)."""
+
+    code: Any  # the alpha-2 column
+
+    def expression(self) -> Any:
+        from crm.countries.services import country_order
+
+        return country_order(self.code)
+
+
+def sort_expression(sort: Any) -> Any:
+    """What to ORDER BY for one entry of a page's sorts: name sorts follow the user's language."""
+    return sort.expression() if isinstance(sort, ByName | ByCountry) else sort
+
+
 def apply_sort(stmt: Select, params: ListParams, sorts: Mapping[str, Any], tiebreak: Any) -> Select:
     """Order by the allowlisted column, then by a unique column so pages are stable."""
-    column = sorts[params.sort]
+    column = sort_expression(sorts[params.sort])
     ordered = column.desc() if params.descending else column.asc()
     return stmt.order_by(ordered, tiebreak.desc() if params.descending else tiebreak.asc())
 

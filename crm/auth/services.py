@@ -183,14 +183,21 @@ def select_locale() -> str:
 
     supported = supported_locales()
     default = current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
-    if not has_request_context():
-        return default
+    if not has_request_context():  # a command in a terminal
+        cli = current_app.config.get("CLI_LANGUAGE", "")
+        return cli if cli in supported else default
     user = current_user
     chosen = getattr(user, "locale", None) if user and user.is_authenticated else None
     chosen = chosen or session.get(LOCALE_SESSION_KEY)
     if chosen in supported:
         return chosen
-    return request.accept_languages.best_match(supported) or default
+    # The browser's languages, most wanted first; "kk-KZ" means Kazakh even when a less wanted
+    # "ru" would match exactly (werkzeug's best_match prefers any exact match).
+    for value, _quality in request.accept_languages:
+        for code in (value, value.replace("_", "-").split("-")[0]):
+            if code in supported:
+                return code
+    return default
 
 
 def set_locale(user: User | None, code: str) -> bool:

@@ -8,7 +8,10 @@ several values (tags, organisations) joined with "; ".
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from babel.support import Translations
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 LIST_SEPARATOR = "; "
@@ -18,7 +21,8 @@ YES, NO = "yes", "no"
 @dataclass(frozen=True)
 class ContactColumn:
     key: str
-    header: str  # the file's header (English, stable: files are exchanged between installations)
+    header: str  # the file's header in English; files carry it translated (file_header), and
+    # imports read it back in any language the CRM has (column_for_header)
     label: object  # what the export page shows (translated)
     sensitive: bool = False  # only coordinators, only when ticked explicitly
     boolean: bool = False
@@ -49,6 +53,30 @@ CONTACT_COLUMNS: tuple[ContactColumn, ...] = (
 
 COLUMNS_BY_KEY = {column.key: column for column in CONTACT_COLUMNS}
 COLUMNS_BY_HEADER = {column.header.casefold(): column for column in CONTACT_COLUMNS}
+
+
+def file_header(column: ContactColumn) -> str:
+    """The column's header in the user's language ("Full name", "Полное имя")."""
+    return gettext(column.header)
+
+
+@lru_cache(maxsize=1)
+def headers_in_every_language() -> dict[str, ContactColumn]:
+    """{header, case-folded: column} for English and every catalogue in translations/."""
+    from config import TRANSLATIONS, _supported_locales
+
+    found = dict(COLUMNS_BY_HEADER)
+    for code in _supported_locales():
+        translations = Translations.load(str(TRANSLATIONS), [code])
+        for column in CONTACT_COLUMNS:
+            found.setdefault(translations.gettext(column.header).casefold(), column)
+    return found
+
+
+def column_for_header(header: str) -> ContactColumn | None:
+    """The contact column a file's header names, in any of the CRM's languages."""
+    return headers_in_every_language().get(header.strip().casefold())
+
 
 # Column presets on the export page.
 PRESETS: dict[str, tuple[str, ...]] = {

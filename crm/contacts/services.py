@@ -14,10 +14,10 @@ from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.listing import ByCountry, ByName
 from crm.models import (
     Affiliation,
     Contact,
-    Country,
     Inquiry,
     Interaction,
     Organisation,
@@ -233,8 +233,8 @@ def edit_contact(
 
 # Sort keys a list URL may ask for; anything else falls back to the default (see crm/listing.py).
 CONTACT_SORTS: dict[str, Any] = {
-    "name": Contact.name_latin,
-    "country": select(Country.name).where(Country.alpha2 == Contact.country_code).scalar_subquery(),
+    "name": ByName(Contact.full_name, Contact.name_latin),
+    "country": ByCountry(Contact.country_code),
     "created": Contact.created_at,
     "updated": Contact.updated_at,
 }

@@ -11,9 +11,10 @@ import pycountry
 from babel import Locale
 from flask import has_request_context
 from flask_babel import get_locale
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
+from crm.collation import CYRILLIC_LANGUAGES, current_language, name_order, sort_key
 from crm.extensions import db
 from crm.listing import count_rows
 from crm.models import Contact, Country, Inquiry, Organisation, Thread, thread_countries
@@ -179,8 +180,20 @@ def territory_name(code: str | None, fallback: str = "") -> str:
     return locale.territories.get(str(code).upper(), fallback or str(code))
 
 
-def _sort_key(text: str) -> str:
-    return text.casefold().replace("ё", "е")
+def _sort_key(text: str):
+    return sort_key(text, current_language() in CYRILLIC_LANGUAGES)
+
+
+def country_order(code_column):
+    """ORDER BY expression: countries in the order of their names in the user's language.
+
+    In English the stored name is that name; other languages rank the codes by Babel's names.
+    """
+    english = select(Country.name).where(Country.alpha2 == code_column).scalar_subquery()
+    if current_language() == "en":
+        return english
+    codes = [code for code, _name in country_choices()]
+    return case({code: rank for rank, code in enumerate(codes)}, value=code_column, else_=len(codes))
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -207,11 +220,14 @@ def regions() -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 def region_filter_options() -> list[tuple[str, str]]:
-    """Choices for a 'region' filter: regions, then their sub-regions indented."""
+    """Choices for a 'region' filter: regions, then their sub-regions indented (user's language)."""
     options: list[tuple[str, str]] = []
-    for code, name, subs in regions():
-        options.append((code, territory_name(code, name)))
-        options.extend((sub_code, f"— {territory_name(sub_code, sub)}") for sub_code, sub in subs)
+    named = [(code, territory_name(code, name), subs) for code, name, subs in regions()]
+    for code, name, subs in sorted(named, key=lambda region: _sort_key(region[1])):
+        options.append((code, name))
+        subregions = [(sub_code, territory_name(sub_code, sub)) for sub_code, sub in subs]
+        subregions.sort(key=lambda item: _sort_key(item[1]))
+        options.extend((sub_code, f"— {sub}") for sub_code, sub in subregions)
     return options
 
 
@@ -335,13 +351,13 @@ def country_page(country: Country, limit: int = 50) -> CountryPage:
     contacts, n_contacts = _capped(
         select(Contact)
         .where(Contact.country_code == code, Contact.live())
-        .order_by(Contact.full_name, Contact.id),
+        .order_by(name_order(Contact.full_name, Contact.name_latin), Contact.id),
         limit,
     )
     organisations, n_organisations = _capped(
         select(Organisation)
         .where(Organisation.country_code == code, Organisation.live())
-        .order_by(Organisation.name, Organisation.id),
+        .order_by(name_order(Organisation.name, Organisation.name_latin), Organisation.id),
         limit,
     )
     threads, n_threads = _capped(

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from crm.collation import name_order
 from crm.extensions import db
 from crm.forms import BLANK, optional_int
 from crm.models import Organisation
@@ -15,8 +16,9 @@ from crm.models.enums import EventFormat
 
 
 def organisation_choices() -> list[tuple[str, str]]:
+    order = name_order(Organisation.name, Organisation.name_latin)
     rows = db.session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.live()).order_by(Organisation.name)
+        select(Organisation.id, Organisation.name).where(Organisation.live()).order_by(order, Organisation.id)
     )
     return [BLANK, *((str(oid), name) for oid, name in rows)]
 

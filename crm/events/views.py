@@ -12,7 +12,7 @@ from crm.auth.permissions import role_required
 from crm.events import services
 from crm.events.forms import EventForm
 from crm.extensions import db
-from crm.listing import apply_sort, paginate, read_params
+from crm.listing import ByName, apply_sort, paginate, read_params
 from crm.models import Event, Inquiry
 from crm.models.base import today_utc, utcnow
 from crm.models.enums import EventFormat, Role
@@ -21,7 +21,7 @@ from crm.reports.services import ReportFilters, funnel
 
 bp = Blueprint("events", __name__)
 
-SORTS = {"date": Event.starts_on, "title": Event.title}
+SORTS = {"date": Event.starts_on, "title": ByName(Event.title)}
 INQUIRY_SORTS = {"received": Inquiry.received_at}
 
 

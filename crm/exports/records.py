@@ -13,6 +13,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
+from flask_babel import force_locale, pgettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
@@ -21,7 +22,7 @@ from crm.contacts.columns import LIST_SEPARATOR, NO, YES
 from crm.exports.services import FORMATS, file_name, stream
 from crm.extensions import db
 from crm.inquiries import services as inquiries
-from crm.listing import count_rows
+from crm.listing import count_rows, sort_expression
 from crm.models import (
     Affiliation,
     Contact,
@@ -47,7 +48,7 @@ Loader = Callable[[list[int]], dict[int, list[str]]]
 
 @dataclass(frozen=True)
 class RecordColumn:
-    header: str
+    header: Any  # lazily translated: the file's header row is in the user's language
     expr: Any = None  # an SQL expression on the kind's table …
     loader: Loader | None = None  # … or several values per row, loaded per chunk of ids
 
@@ -114,53 +115,53 @@ def _organisation_columns() -> tuple[RecordColumn, ...]:
         .scalar_subquery()
     )
     return (
-        RecordColumn("Name", Organisation.name),
-        RecordColumn("Name (Latin)", Organisation.name_latin),
-        RecordColumn("Kind", Organisation.kind),
-        RecordColumn("Country", Organisation.country_code),
-        RecordColumn("Website", Organisation.website),
-        RecordColumn("Membership", Organisation.membership_status),
-        RecordColumn("Member since", Organisation.member_since),
-        RecordColumn("People", people),
-        RecordColumn("Owner", _email_of(Organisation.owner_id)),
-        RecordColumn("Notes", Organisation.notes),
-        RecordColumn("Added", Organisation.created_at),
+        RecordColumn(pgettext("organisation", "Name"), Organisation.name),
+        RecordColumn(pgettext("organisation", "Name (Latin)"), Organisation.name_latin),
+        RecordColumn(_l("Kind"), Organisation.kind),
+        RecordColumn(_l("Country"), Organisation.country_code),
+        RecordColumn(_l("Website"), Organisation.website),
+        RecordColumn(_l("Membership"), Organisation.membership_status),
+        RecordColumn(_l("Member since"), Organisation.member_since),
+        RecordColumn(_l("People"), people),
+        RecordColumn(_l("Owner"), _email_of(Organisation.owner_id)),
+        RecordColumn(_l("Notes"), Organisation.notes),
+        RecordColumn(_l("Added"), Organisation.created_at),
     )
 
 
 def _inquiry_columns() -> tuple[RecordColumn, ...]:
     return (
-        RecordColumn("Received", Inquiry.received_at),
-        RecordColumn("Channel", Inquiry.channel),
-        RecordColumn("Sender name", Inquiry.sender_name),
-        RecordColumn("Sender e-mail", Inquiry.sender_email),
-        RecordColumn("Sender organisation", Inquiry.sender_organisation),
-        RecordColumn("Sender country (as given)", Inquiry.sender_country),
-        RecordColumn("Country", Inquiry.country_code),
-        RecordColumn("Event", select(Event.title).where(Event.id == Inquiry.event_id).scalar_subquery()),
-        RecordColumn("Subject", Inquiry.subject),
-        RecordColumn("Message", Inquiry.message),
-        RecordColumn("Topics", loader=_inquiry_topics),
-        RecordColumn("Status", Inquiry.status),
-        RecordColumn("Assigned to", _email_of(Inquiry.assignee_id)),
-        RecordColumn("First response", Inquiry.first_response_at),
+        RecordColumn(_l("Received"), Inquiry.received_at),
+        RecordColumn(_l("Channel"), Inquiry.channel),
+        RecordColumn(_l("Sender name"), Inquiry.sender_name),
+        RecordColumn(_l("Sender e-mail"), Inquiry.sender_email),
+        RecordColumn(_l("Sender organisation"), Inquiry.sender_organisation),
+        RecordColumn(_l("Sender country (as given)"), Inquiry.sender_country),
+        RecordColumn(_l("Country"), Inquiry.country_code),
+        RecordColumn(_l("Event"), select(Event.title).where(Event.id == Inquiry.event_id).scalar_subquery()),
+        RecordColumn(_l("Subject"), Inquiry.subject),
+        RecordColumn(_l("Message"), Inquiry.message),
+        RecordColumn(_l("Topics"), loader=_inquiry_topics),
+        RecordColumn(_l("Status"), Inquiry.status),
+        RecordColumn(_l("Assigned to"), _email_of(Inquiry.assignee_id)),
+        RecordColumn(_l("First response"), Inquiry.first_response_at),
     )
 
 
 def _thread_columns() -> tuple[RecordColumn, ...]:
     return (
-        RecordColumn("Title", Thread.title),
-        RecordColumn("Kind", Thread.kind),
-        RecordColumn("Stage", Thread.stage),
-        RecordColumn("Owner", _email_of(Thread.owner_id)),
-        RecordColumn("Organisations", loader=_thread_organisations),
-        RecordColumn("Countries", loader=_thread_countries),
-        RecordColumn("Opened on", Thread.opened_on),
-        RecordColumn("Last interaction", Thread.last_interaction_at),
-        RecordColumn("Next action", Thread.next_action),
-        RecordColumn("Next action due", Thread.next_action_due),
-        RecordColumn("Closed on", Thread.closed_on),
-        RecordColumn("Outcome", Thread.outcome),
+        RecordColumn(_l("Title"), Thread.title),
+        RecordColumn(_l("Kind"), Thread.kind),
+        RecordColumn(_l("Stage"), Thread.stage),
+        RecordColumn(_l("Owner"), _email_of(Thread.owner_id)),
+        RecordColumn(_l("Organisations"), loader=_thread_organisations),
+        RecordColumn(_l("Countries"), loader=_thread_countries),
+        RecordColumn(_l("Opened on"), Thread.opened_on),
+        RecordColumn(_l("Last interaction"), Thread.last_interaction_at),
+        RecordColumn(_l("Next action"), Thread.next_action),
+        RecordColumn(_l("Next action due"), Thread.next_action_due),
+        RecordColumn(_l("Closed on"), Thread.closed_on),
+        RecordColumn(_l("Outcome"), Thread.outcome),
     )
 
 
@@ -214,7 +215,7 @@ class RecordExport:
 
     @property
     def header(self) -> list[str]:
-        return [column.header for column in self.kind.columns()]
+        return [str(column.header) for column in self.kind.columns()]
 
     @property
     def content_type(self) -> str:
@@ -269,7 +270,7 @@ def record_chunks(export: RecordExport) -> Iterator[list[list[Any]]]:
     stmt = select(model.id, *scalar).select_from(model)
     if where is not None:
         stmt = stmt.where(where)
-    order = export.kind.sorts()[export.sort]
+    order = sort_expression(export.kind.sorts()[export.sort])
     stmt = stmt.order_by(
         order.desc() if export.descending else order.asc(),
         model.id.desc() if export.descending else model.id.asc(),
@@ -299,7 +300,7 @@ def record_records_export(actor: User | None, export: RecordExport, rows: int) -
         changes={
             "filters": export.filters,
             "format": export.file_format,
-            "columns": export.header,
+            "columns": english(lambda: export.header),
             "rows": rows,
         },
     )
@@ -310,3 +311,9 @@ def record_records_export(actor: User | None, export: RecordExport, rows: int) -
         rows,
         export.file_format,
     )
+
+
+def english(make: Callable[[], list[str]]) -> list[str]:
+    """The audit trail names columns in English, whatever language the export was made in."""
+    with force_locale("en"):
+        return make()

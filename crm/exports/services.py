@@ -24,10 +24,12 @@ from crm.contacts.columns import (
     PRESETS,
     YES,
     ContactColumn,
+    file_header,
 )
 from crm.contacts.services import CONTACT_FILTERS, CONTACT_SORTS, contact_list_query
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.listing import sort_expression
 from crm.lists.services import list_condition
 from crm.models import Affiliation, Contact, ContactList, Organisation, Tag, User, contact_tags
 from crm.models.base import utcnow
@@ -83,7 +85,7 @@ class ContactSource:
 
 def contact_order(sort: str = "name", descending: bool = False) -> tuple[Any, ...]:
     """The /contacts page's order for an allowlisted sort key (unknown keys sort by name)."""
-    column = CONTACT_SORTS.get(sort, CONTACT_SORTS["name"])
+    column = sort_expression(CONTACT_SORTS.get(sort, CONTACT_SORTS["name"]))
     if descending:
         return column.desc(), Contact.id.desc()
     return column.asc(), Contact.id.asc()
@@ -169,7 +171,8 @@ class ContactExport:
 
     @property
     def header(self) -> list[str]:
-        return [column.header for column in self.columns]
+        """The file's header row, in the user's language."""
+        return [file_header(column) for column in self.columns]
 
     @property
     def content_type(self) -> str:
@@ -378,7 +381,7 @@ def record_export(actor: User | None, export: ContactExport, rows: int, *, via: 
         **export.source.audit,
         "format": export.file_format,
         "preset": export.preset,
-        "columns": export.header,
+        "columns": [column.header for column in export.columns],  # English in the audit trail
         "rows": rows,
         "sensitive": export.include_sensitive,
         "consent_rules": export.consent_rules,

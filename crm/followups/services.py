@@ -17,9 +17,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, TypeVar
 
-from flask import render_template
+from flask import current_app, render_template
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import selectinload
 
@@ -189,7 +189,10 @@ def waiting_phrase(days: int) -> str:
 def compose(reminder: Reminder, site_url: str, sender: str) -> EmailMessage:
     """The plain-text UTF-8 reminder e-mail to the reminder's user (no From header if sender is empty)."""
     message = EmailMessage()
-    message["Subject"] = subject_for(reminder)
+    # In the recipient's language (their saved choice), whoever runs the command.
+    with force_locale(reminder.user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        subject, body = subject_for(reminder), _body(reminder, site_url)
+    message["Subject"] = subject
     if sender:
         message["From"] = sender
     message["To"] = Address(display_name=reminder.user.name, addr_spec=reminder.user.email)
@@ -197,15 +200,18 @@ def compose(reminder: Reminder, site_url: str, sender: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain=_domain(sender))
     # RFC 3834: tells auto-responders (out-of-office) not to answer a machine.
     message["Auto-Submitted"] = "auto-generated"
-    body = render_template(
+    message.set_content(body, cte="quoted-printable")
+    return message
+
+
+def _body(reminder: Reminder, site_url: str) -> str:
+    return render_template(
         "email/followups.txt",
         reminder=reminder,
         site_url=site_url.rstrip("/"),
         due_phrase=due_label,
         waiting_phrase=waiting_phrase,
     )
-    message.set_content(body, cte="quoted-printable")
-    return message
 
 
 def _domain(sender: str) -> str:

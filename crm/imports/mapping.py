@@ -5,12 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.support import Translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.audit.services import record
-from crm.contacts.columns import COLUMNS_BY_HEADER, CONTACT_COLUMNS
+from crm.contacts.columns import (
+    COLUMNS_BY_KEY,
+    CONTACT_COLUMNS,
+    column_for_header,
+    headers_in_every_language,
+)
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import ImportMapping, User
@@ -131,6 +137,18 @@ class Preset:
     headers: dict[str, str] = field(default_factory=dict)  # header (normalised) -> field, before synonyms
 
 
+def _exported_contact_signatures() -> tuple[frozenset[str], ...]:
+    """The headers that mark a file exported from this CRM, in each of its languages."""
+    from config import TRANSLATIONS, _supported_locales
+
+    marks = [COLUMNS_BY_KEY[key].header for key in ("full_name", "email", "consent_to_contact")]
+    signatures = {frozenset(_norm(mark) for mark in marks)}
+    for code in _supported_locales():
+        translations = Translations.load(str(TRANSLATIONS), [code])
+        signatures.add(frozenset(_norm(translations.gettext(mark)) for mark in marks))
+    return tuple(signatures)
+
+
 PRESETS: dict[str, Preset] = {
     preset.key: preset
     for preset in (
@@ -163,8 +181,12 @@ PRESETS: dict[str, Preset] = {
             _l("Contacts exported from this CRM"),
             CONTACTS,
             None,
-            (frozenset({"full name", "e-mail", "consent to contact"}),),
-            {_norm(column.header): column.key for column in CONTACT_COLUMNS if column.key != "name_latin"},
+            _exported_contact_signatures(),
+            {
+                _norm(header): column.key
+                for header, column in headers_in_every_language().items()
+                if column.key != "name_latin"
+            },
         ),
         Preset("generic_contacts", _l("Any other contact file (by column names)"), CONTACTS),
     )
@@ -200,7 +222,7 @@ def field_for(header: str, kind: str, preset: Preset | None = None) -> str:
     norm = _norm(header)
     if preset is not None and norm in preset.headers:
         return preset.headers[norm]
-    if kind == CONTACTS and (column := COLUMNS_BY_HEADER.get(header.strip().casefold())):
+    if kind == CONTACTS and (column := column_for_header(header)):
         return column.key if column.key != "name_latin" else IGNORE
     role = _SYNONYM_ROLE.get(norm)
     if role is None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.contacts.columns import LIST_SEPARATOR
 
@@ -36,6 +37,18 @@ class ValueProblem(ValueError):
     """A cell's value cannot be used; the message is the reason shown to the user."""
 
 
+# The validator explains in English only: its usual reasons, recognised by their words, are
+# given in the user's language; any other reason is left out rather than shown in English.
+_EMAIL_REASONS = (
+    ("must have an @-sign", _l("no @ sign")),
+    ("something before the @-sign", _l("nothing before the @ sign")),
+    ("something after the @-sign", _l("nothing after the @ sign")),
+    ("period", _l("a dot is missing or misplaced")),
+    ("invalid character", _l("a character an address cannot have")),
+    ("too long", _l("too long")),
+)
+
+
 def check_email(text: str) -> str:
     """The address as written (trimmed), or ValueProblem with the validator's reason."""
     address = text.strip()
@@ -44,7 +57,10 @@ def check_email(text: str) -> str:
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
-        raise ValueProblem(_("not a valid e-mail address (%(reason)s)", reason=str(exc))) from None
+        reason = next((str(why) for words, why in _EMAIL_REASONS if words in str(exc)), None)
+        if reason is None:
+            raise ValueProblem(_("not a valid e-mail address")) from None
+        raise ValueProblem(_("not a valid e-mail address (%(reason)s)", reason=reason)) from None
     return address
 
 

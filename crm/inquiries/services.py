@@ -18,7 +18,7 @@ from crm.contacts.services import add_affiliation, create_contact, likely_contac
 from crm.countries.services import region_condition, resolve_country
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.listing import contains
+from crm.listing import ByCountry, ByName, contains
 from crm.models import Contact, Country, Inquiry, Organisation, Topic, User, inquiry_topics
 from crm.models.base import as_utc, utcnow
 from crm.models.enums import InquiryChannel, InquiryStatus, ThreadKind
@@ -331,9 +331,9 @@ INQUIRY_FILTERS = (
 def inquiry_sorts() -> dict[str, Any]:
     return {
         "received": Inquiry.received_at,
-        "sender": Inquiry.sender_name,
+        "sender": ByName(Inquiry.sender_name),
         "status": Inquiry.status,
-        "country": Inquiry.country_code,
+        "country": ByCountry(Inquiry.country_code),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; this name is one pybabel extracts
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -18,7 +19,7 @@ def strip(value: Any) -> Any:
 
 class ListForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        pgettext("list", "Name"),  # «Название», not a person's «Имя»
         validators=[DataRequired(message=_l("A list needs a name.")), Length(max=200)],
         filters=[strip],
     )

@@ -11,7 +11,9 @@ from sqlalchemy import Select, and_, delete, exists, func, insert, select
 from sqlalchemy.orm import joinedload
 
 from crm.audit.services import apply_changes, record
+from crm.collation import name_order
 from crm.contacts.services import CONTACT_FILTERS, contact_filter_conditions, contact_list_query
+from crm.countries.services import territory_name
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Contact, ContactList, Country, Organisation, Tag, User, contact_list_members
@@ -256,7 +258,7 @@ def candidates(contact_list: ContactList, query: str) -> list[Contact]:
         select(Contact)
         .where(*conditions, Contact.id.not_in(_members(contact_list.id)))
         .options(joinedload(Contact.country))
-        .order_by(Contact.name_latin, Contact.id)
+        .order_by(name_order(Contact.full_name, Contact.name_latin), Contact.id)
         .limit(CANDIDATES)
     )
     return list(db.session.scalars(stmt))
@@ -265,6 +267,7 @@ def candidates(contact_list: ContactList, query: str) -> list[Contact]:
 def _name_of(model: Any, value: str, attribute: str = "name") -> str:
     if model is Country:
         found = db.session.get(Country, value.upper())
+        return territory_name(found.alpha2, found.name) if found is not None else value
     else:
         found = db.session.get(model, int(value)) if value.isdigit() and len(value) < 10 else None
     return getattr(found, attribute) if found is not None else value
@@ -274,7 +277,7 @@ def _region_name(code: str) -> str:
     name = db.session.scalar(select(Country.region).where(Country.region_code == code).limit(1))
     if name is None:
         name = db.session.scalar(select(Country.subregion).where(Country.subregion_code == code).limit(1))
-    return name or code
+    return territory_name(code, name or code)
 
 
 def describe_filters(filters: Mapping[str, Any]) -> list[tuple[str, str]]:

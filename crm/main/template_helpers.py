@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, format_datetime, get_locale, ngettext
+from flask_babel import format_date, format_decimal, format_percent, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 
 from crm.auth.permissions import TEMPLATE_PREDICATES
@@ -110,6 +110,41 @@ def region_name(code: str | None, fallback: str = "") -> str:
     return territory_name(code, fallback)
 
 
+# English dates are written day first ("2 Jan 2026", 24-hour times): Babel's "en" is American
+# ("Jan 2, 2026, 3:04:05 PM"), which half the network reads the wrong way round when shortened.
+ENGLISH_DATE = "d MMM y"
+ENGLISH_TIME = "HH:mm"
+
+
+def date_label(value: date | datetime | None) -> str:
+    """A date in the user's language: '2 Jan 2026', '2 янв. 2026 г.'."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = as_utc(value)
+    locale = get_locale()
+    return format_date(value, ENGLISH_DATE if locale is None or locale.language == "en" else "medium")
+
+
+def datetime_label(value: datetime | None) -> str:
+    """A moment in the user's language, to the minute: '2 Jan 2026, 15:04', '2 янв. 2026 г., 15:04'."""
+    if not value:
+        return ""
+    locale = get_locale()
+    english = locale is None or locale.language == "en"
+    return f"{date_label(value)}, {format_time(as_utc(value), ENGLISH_TIME if english else 'short')}"
+
+
+def number(value: int | float | None) -> str:
+    """A count written the locale's way: '12,345' in English, '12 345' in Russian."""
+    return "" if value is None else format_decimal(value)
+
+
+def percent(value: int | float | None) -> str:
+    """A whole percentage the locale's way: '86%' in English, '86 %' in Russian."""
+    return "" if value is None else format_percent(value / 100)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         get_locale=get_locale,
@@ -123,8 +158,10 @@ def register(app: Flask) -> None:
         **TEMPLATE_PREDICATES,
     )
     app.jinja_env.filters.update(
-        date=lambda v: format_date(v, "medium") if v else "",
-        datetime=lambda v: format_datetime(as_utc(v), "medium") if v else "",
+        date=date_label,
+        datetime=datetime_label,
+        number=number,
+        percent=percent,
         due=due_label,
         ago=ago,
         duration=duration,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as pgettext  # lazy; this name is one pybabel extracts
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -27,7 +28,7 @@ def strip(value: Any) -> Any:
 
 class OrganisationForm(FlaskForm):
     name = StringField(
-        _l("Name"),
+        pgettext("organisation", "Name"),  # «Название», not a person's «Имя»
         validators=[DataRequired(message=_l("An organisation needs a name.")), Length(max=300)],
         filters=[strip],
         description=_l("As the organisation writes it, in any script."),

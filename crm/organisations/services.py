@@ -11,13 +11,14 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.audit.services import apply_changes, record
+from crm.collation import name_order
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.listing import ByCountry, ByName
 from crm.models import (
     Affiliation,
     Contact,
-    Country,
     Inquiry,
     Organisation,
     Thread,
@@ -145,10 +146,9 @@ def website_link(organisation: Organisation) -> str | None:
 
 def organisation_choices() -> list[tuple[str, str]]:
     """(id, name) for select boxes, sorted by name."""
+    order = name_order(Organisation.name, Organisation.name_latin)
     rows = db.session.execute(
-        select(Organisation.id, Organisation.name)
-        .where(Organisation.live())
-        .order_by(Organisation.name_latin)
+        select(Organisation.id, Organisation.name).where(Organisation.live()).order_by(order, Organisation.id)
     )
     return [(str(oid), name) for oid, name in rows]
 
@@ -160,8 +160,8 @@ _MEMBERSHIP_ORDER = case(
     value=Organisation.membership_status,
 )
 ORGANISATION_SORTS: dict[str, Any] = {
-    "name": Organisation.name_latin,
-    "country": select(Country.name).where(Country.alpha2 == Organisation.country_code).scalar_subquery(),
+    "name": ByName(Organisation.name, Organisation.name_latin),
+    "country": ByCountry(Organisation.country_code),
     "kind": Organisation.kind,
     "membership": _MEMBERSHIP_ORDER,  # pipeline order, not alphabetical
     "created": Organisation.created_at,

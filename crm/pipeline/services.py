@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, case, func, literal, select
 from sqlalchemy.orm import selectinload
 
-from crm.countries.services import region_condition
+from crm.countries.services import region_condition, territory_name
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.inquiries.services import AWAITING_ANSWER, assign_inquiry, unanswered_condition
@@ -208,7 +208,7 @@ def thread_board(kind: ThreadKind, filters: BoardFilters, clock: Clock) -> Board
                 title=thread.title,
                 url_kind="thread",
                 organisation=", ".join(o.name for o in thread.organisations),
-                country=", ".join(c.name for c in thread.countries),
+                country=", ".join(territory_name(c.alpha2, c.name) for c in thread.countries),
                 owner=thread.owner.name if thread.owner else "",
                 since=_age_start(thread.stage_changed_at),
                 next_action=thread.next_action,
@@ -289,7 +289,9 @@ def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
                 title=inquiry.sender_name,
                 url_kind="inquiry",
                 organisation=inquiry.sender_organisation,
-                country=inquiry.country.name if inquiry.country else inquiry.sender_country,
+                country=territory_name(inquiry.country.alpha2, inquiry.country.name)
+                if inquiry.country
+                else inquiry.sender_country,
                 owner=inquiry.assignee.name if inquiry.assignee else "",
                 since=_age_start(inquiry.status_changed_at),
                 next_action=inquiry.subject,
@@ -364,7 +366,9 @@ def membership_board(filters: BoardFilters, clock: Clock) -> Board:
                 title=organisation.name,
                 url_kind="organisation",
                 organisation=organisation.kind.label,
-                country=organisation.country.name if organisation.country else "",
+                country=territory_name(organisation.country.alpha2, organisation.country.name)
+                if organisation.country
+                else "",
                 owner=organisation.owner.name if organisation.owner else "",
                 since=organisation.membership_since,
                 overdue=organisation.id in overdue_ids,

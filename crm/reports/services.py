@@ -29,6 +29,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, case, distinct, func, select
 
+from crm.collation import CYRILLIC_LANGUAGES, current_language, sort_key
+from crm.countries.services import territory_name
 from crm.extensions import db
 from crm.inquiries.services import unanswered_condition
 from crm.models import (
@@ -299,18 +301,26 @@ def _countries(scope: list[ColumnElement[bool]]) -> list[CountryReach]:
         .group_by(*columns)
         .order_by(count.desc(), Country.name)
     )
-    return [
+    # Named in the user's language (the stored names are English), then ordered by that name.
+    reach = [
         CountryReach(
             code=code,
-            name=name,
+            name=territory_name(code, name),
             inquiries=n,
             region_code=region_code,
-            region=region,
+            region=territory_name(region_code, region or ""),
             subregion_code=subregion_code,
-            subregion=subregion,
+            subregion=territory_name(subregion_code, subregion or ""),
         )
         for code, name, region_code, region, subregion_code, subregion, n in rows
     ]
+    return _most_first(reach)
+
+
+def _most_first(areas):
+    """Most inquiries first, then by name in the user's alphabet."""
+    cyrillic_first = current_language() in CYRILLIC_LANGUAGES
+    return sorted(areas, key=lambda area: (-area.inquiries, sort_key(area.name, cyrillic_first)))
 
 
 def rollup(countries: Sequence[CountryReach]) -> tuple[list[Area], list[Area]]:
@@ -326,10 +336,7 @@ def rollup(countries: Sequence[CountryReach]) -> tuple[list[Area], list[Area]]:
                 areas.setdefault(code, Area(code=code, name=name or code, inquiries=0))
                 areas[code].inquiries += country.inquiries
 
-    def ordered(areas: dict[str, Area]) -> list[Area]:
-        return sorted(areas.values(), key=lambda area: (-area.inquiries, area.name))
-
-    return ordered(regions), ordered(subregions)
+    return _most_first(regions.values()), _most_first(subregions.values())
 
 
 def _topics(scope: list[ColumnElement[bool]]) -> list[TopicCount]:

@@ -14,7 +14,7 @@ from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.listing import contains
+from crm.listing import ByName, contains
 from crm.models import Contact, Country, Inquiry, Interaction, Organisation, Thread, User, thread_countries
 from crm.models.base import as_utc, today_utc, utcnow
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
@@ -262,7 +262,7 @@ def thread_sorts() -> dict[str, Any]:
         "updated": Thread.updated_at,
         "due": Thread.next_action_due,
         "opened": Thread.opened_on,
-        "title": Thread.title,
+        "title": ByName(Thread.title),
         "stage": Thread.stage,
         "activity": Thread.last_interaction_at,
     }

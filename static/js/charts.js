@@ -76,6 +76,8 @@
         })
       },
       options: {
+        // Axis and tooltip numbers in the page's language ("1 000" in Russian), as the tables.
+        locale: document.documentElement.lang || undefined,
         indexAxis: horizontal ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,

@@ -88,9 +88,9 @@ def read_csv(data: bytes) -> list[list[str]]:
 
 
 def list_total(client, url: str) -> int:
-    """The total a list page shows ("Showing 1–10 of N"), 0 when it shows none."""
-    found = re.search(r"of (\d+)", client.get(url).get_data(as_text=True))
-    return int(found.group(1)) if found else 0
+    """The total a list page shows ("Showing 1–10 of 5,000"), 0 when it shows none."""
+    found = re.search(r"of (\d[\d,]*)", client.get(url).get_data(as_text=True))
+    return int(found.group(1).replace(",", "")) if found else 0
 
 
 def download(client, url: str, **fields):

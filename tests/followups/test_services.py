@@ -158,11 +158,11 @@ def test_the_email_lists_overdue_then_due_soon_then_inquiries_with_links(known):
     assert positions == sorted(positions)
     overdue_item = body[body.index("* Overdue old") : body.index("* Overdue new")]
     assert "Next action: Do Overdue old" in overdue_item
-    assert "Due: Mar 11, 2026 (5 days overdue)" in overdue_item
+    assert "Due: 11 Mar 2026 (5 days overdue)" in overdue_item
     assert "Organisation: Stateless Rights Centre" in overdue_item
     assert f"{SITE}/threads/{t['overdue_old'].id}\n" in overdue_item
     assert "(due today)" in body and "(in 7 days)" in body
-    assert "Received: Mar 6, 2026 (waiting 10 days)" in body
+    assert "Received: 6 Mar 2026 (waiting 10 days)" in body
     assert f"{SITE}/inquiries/{i['old'].id}\n" in body and "waiting 10 days" in body
     for left_out in ("Due in eight days", "Closed", "No date", "Colleague", "Answered", "Unassigned"):
         assert left_out not in body

@@ -103,8 +103,8 @@ def test_viewer_sees_the_figures_in_tables(client, login, viewer, known):
         "Median time to first response": "2.0 days",
         "90th percentile": "5.0 days",
     }
-    assert page.column("funnel", 2)["Answered"] == "86 %"
-    assert page.column("funnel", 2)["Converted to contacts"] == "71 %"
+    assert page.column("funnel", 2)["Answered"] == "86%"
+    assert page.column("funnel", 2)["Converted to contacts"] == "71%"
     assert re.search(r'data-headline="received">7<', html)
     assert re.search(r'data-headline="joint_initiatives">1<', html)
     assert re.search(r'data-headline="countries">5<', html)

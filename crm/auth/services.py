@@ -7,7 +7,7 @@ import secrets
 
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -100,7 +100,12 @@ def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
         log.warning("sign-in refused (throttled): email=%r ip=%s", email, ip)
         minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
         raise SignInRefused(
-            _("Too many failed attempts. Wait %(n)d minutes, then try again.", n=minutes), "password"
+            ngettext(
+                "Too many failed attempts. Wait %(num)d minute, then try again.",
+                "Too many failed attempts. Wait %(num)d minutes, then try again.",
+                minutes,
+            ),
+            "password",
         )
     user = find_by_email(email)
     if user is None:

@@ -78,6 +78,16 @@ def can_export(user: Any) -> bool:
     return has_role(user, configured_role("EXPORT_ROLE", Role.COORDINATOR))
 
 
+def can_merge(user: Any) -> bool:
+    """Review likely duplicates, mark pairs as not duplicates, merge two contacts or organisations."""
+    return has_role(user, Role.STAFF)
+
+
+def can_scan_duplicates(user: Any) -> bool:
+    """Start a full duplicate scan from the review page (it reads every contact and organisation)."""
+    return has_role(user, Role.COORDINATOR)
+
+
 def can_manage_users(user: Any) -> bool:
     return has_role(user, Role.ADMIN)
 
@@ -121,5 +131,7 @@ TEMPLATE_PREDICATES = {
     "can_export": can_export,
     "can_view_pipelines": can_view_pipelines,
     "can_manage_users": can_manage_users,
+    "can_merge": can_merge,
+    "can_scan_duplicates": can_scan_duplicates,
     "can_manage_reference_data": can_manage_reference_data,
 }

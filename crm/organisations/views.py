@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.permissions import can_reassign, role_required
+from crm.duplicates.views import redirect_to_survivor
 from crm.extensions import db
 from crm.listing import apply_sort, paginate, read_params
 from crm.models import Organisation
@@ -62,6 +63,8 @@ def create():
 @bp.route("/organisations/<int:organisation_id>")
 def detail(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
+    if organisation.merged_into_id is not None:  # merged away: its links all live on the survivor now
+        return redirect_to_survivor(organisation, "organisation", "organisations.detail", "organisation_id")
     return render_template(
         "organisations/detail.html",
         organisation=organisation,

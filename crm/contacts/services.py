@@ -7,13 +7,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, literal, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.matching.candidates import Probe, similar_contacts
+from crm.matching.phones import normalise_phone
 from crm.models import (
     Affiliation,
     Contact,
@@ -30,8 +32,6 @@ from crm.models import (
 )
 from crm.models.base import utcnow
 from crm.models.enums import StakeholderType
-from crm.matching.candidates import Probe, similar_contacts
-from crm.matching.phones import normalise_phone
 from crm.names import latin, name_key
 
 

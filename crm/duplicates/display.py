@@ -47,7 +47,9 @@ def shown(record: Any, name: str) -> str:
     return str(value)
 
 
-def merge_rows(survivor: Any, loser: Any, fields: Mapping[str, Any], posted: Mapping[str, Any] | None) -> list[MergeRow]:
+def merge_rows(
+    survivor: Any, loser: Any, fields: Mapping[str, Any], posted: Mapping[str, Any] | None
+) -> list[MergeRow]:
     defaults = default_choices(survivor, loser, fields)
     return [
         MergeRow(

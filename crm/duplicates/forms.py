@@ -24,14 +24,18 @@ class MergeForm(FlaskForm):
         allowed = {KEEP, TAKE}
         return {
             name: value
-            if (value := posted.get(f"choice-{name}", KEEP)) in allowed or (value == BOTH and name in JOINABLE)
+            if (value := posted.get(f"choice-{name}", KEEP)) in allowed
+            or (value == BOTH and name in JOINABLE)
             else KEEP
             for name in fields
         }
 
     def versions(self, survivor_id: int, loser_id: int) -> dict[int, int]:
         found = {}
-        for record_id, value in ((survivor_id, self.survivor_version.data), (loser_id, self.loser_version.data)):
+        for record_id, value in (
+            (survivor_id, self.survivor_version.data),
+            (loser_id, self.loser_version.data),
+        ):
             if value and str(value).isdigit():
                 found[record_id] = int(value)
         return found

@@ -14,7 +14,17 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Column, PrimaryKeyConstraint, Table, UniqueConstraint, and_, delete, exists, select, update
+from sqlalchemy import (
+    Column,
+    PrimaryKeyConstraint,
+    Table,
+    UniqueConstraint,
+    and_,
+    delete,
+    exists,
+    select,
+    update,
+)
 
 from crm.extensions import db
 
@@ -83,7 +93,9 @@ def _unique_sets(link: Link) -> list[list[Column]]:
     for constraint in link.table.constraints:
         if isinstance(constraint, (UniqueConstraint, PrimaryKeyConstraint)):
             columns = list(constraint.columns)
-            if link.column in columns and not (isinstance(constraint, PrimaryKeyConstraint) and len(columns) == 1):
+            if link.column in columns and not (
+                isinstance(constraint, PrimaryKeyConstraint) and len(columns) == 1
+            ):
                 sets.append([c for c in columns if c is not link.column])
     for index in link.table.indexes:
         if index.unique and link.column in list(index.columns):
@@ -100,9 +112,7 @@ def _drop_clashes(link: Link, loser_id: int, survivor_id: int) -> list[dict[str,
     for others in _unique_sets(link):
         twin = link.table.alias("twin")
         same = [twin.c[link.column.name] == survivor_id]
-        same += [
-            (twin.c[c.name] == c) | (twin.c[c.name].is_(None) & c.is_(None)) for c in others
-        ]
+        same += [(twin.c[c.name] == c) | (twin.c[c.name].is_(None) & c.is_(None)) for c in others]
         clash = and_(link.column == loser_id, exists(select(1).select_from(twin).where(*same)))
         rows = db.session.execute(select(link.table).where(clash)).all()
         if rows:
@@ -118,7 +128,9 @@ def move_links(target: Table, loser_id: int, survivor_id: int) -> Moved:
         if dropped := _drop_clashes(link, loser_id, survivor_id):
             result.dropped[link.name] = dropped
         statement = update(link.table).where(link.column == loser_id).values({link.column.name: survivor_id})
-        if link.table is target:  # merged_into_id: records merged into the loser follow it, the loser stays put
+        if (
+            link.table is target
+        ):  # merged_into_id: records merged into the loser follow it, the loser stays put
             statement = statement.where(target.c.id != loser_id)
         moved = db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
         if moved:
@@ -136,7 +148,9 @@ def links_snapshot(target: Table, record_id: int) -> dict[str, list[Any]]:
         if not rows:
             continue
         own_id = [c.name for c in link.table.primary_key.columns] == ["id"]
-        snapshot[link.name] = [r["id"] for r in rows] if own_id and link.table.name not in COLLAPSE_IDENTICAL else rows
+        snapshot[link.name] = (
+            [r["id"] for r in rows] if own_id and link.table.name not in COLLAPSE_IDENTICAL else rows
+        )
     return snapshot
 
 

@@ -18,9 +18,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, update
 
 from crm.audit.services import record
+from crm.duplicates.links import Moved, links_snapshot, move_links, record_snapshot
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.duplicates.links import Moved, links_snapshot, move_links, record_snapshot
 from crm.models import Contact, DuplicatePair, Organisation, User
 from crm.models.duplicate import CONTACT, ORGANISATION
 from crm.names import latin, name_key
@@ -84,12 +84,16 @@ def _joined(a: str, b: str) -> str:
 def default_choices(survivor: Any, loser: Any, fields: Mapping[str, Any]) -> dict[str, str]:
     """Keep the survivor's value, unless it is empty and the other record's is not."""
     return {
-        name: TAKE if getattr(survivor, name) in (None, "") and getattr(loser, name) not in (None, "") else KEEP
+        name: TAKE
+        if getattr(survivor, name) in (None, "") and getattr(loser, name) not in (None, "")
+        else KEEP
         for name in fields
     }
 
 
-def _apply(survivor: Any, loser: Any, choices: Mapping[str, str], fields: Mapping[str, Any]) -> dict[str, str]:
+def _apply(
+    survivor: Any, loser: Any, choices: Mapping[str, str], fields: Mapping[str, Any]
+) -> dict[str, str]:
     applied = {}
     for name in fields:
         choice = choices.get(name, KEEP)
@@ -106,7 +110,9 @@ def _apply(survivor: Any, loser: Any, choices: Mapping[str, str], fields: Mappin
 
 def check_mergeable(survivor: Any, loser: Any, noun: str) -> None:
     if survivor.id == loser.id:
-        raise MergeError(_("A %(kind)s cannot be merged with itself: choose two different records.", kind=noun))
+        raise MergeError(
+            _("A %(kind)s cannot be merged with itself: choose two different records.", kind=noun)
+        )
     for item in (loser, survivor):
         if item.merged_into_id is not None:
             raise MergeError(
@@ -131,10 +137,15 @@ def _claim(model: Any, survivor: Any, loser: Any, versions: Mapping[int, int] | 
         values: dict[str, Any] = {"version": model.version + 1}
         if item is loser:
             values["merged_into_id"] = survivor.id
-        statement = update(model).where(*condition).values(values).execution_options(synchronize_session=False)
+        statement = (
+            update(model).where(*condition).values(values).execution_options(synchronize_session=False)
+        )
         if db.session.execute(statement).rowcount != 1:
             raise MergeError(
-                _("#%(id)s was changed, merged or deleted by someone else meanwhile: reload and try again.", id=item.id)
+                _(
+                    "#%(id)s was changed, merged or deleted by someone else meanwhile: reload and try again.",
+                    id=item.id,
+                )
             )
     db.session.refresh(survivor)
     db.session.refresh(loser)
@@ -217,7 +228,14 @@ def merge_organisations(
     """Merge `loser` into `survivor`: chosen values, every link, one audit entry; the loser is kept, merged away."""
     check_mergeable(survivor, loser, _("organisation"))
     result, changes = _merge(
-        Organisation, ORGANISATION, survivor, loser, choices, ORGANISATION_FIELDS, actor=actor, versions=versions
+        Organisation,
+        ORGANISATION,
+        survivor,
+        loser,
+        choices,
+        ORGANISATION_FIELDS,
+        actor=actor,
+        versions=versions,
     )
     survivor = db.session.get(Organisation, result.survivor_id)
     survivor.name_latin = latin(survivor.name)

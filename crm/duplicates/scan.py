@@ -85,7 +85,14 @@ def _store(kind: str, found: list[tuple[int, int, Match]]) -> None:
     db.session.execute(delete(DuplicatePair).where(DuplicatePair.kind == kind))
     now = utcnow()
     rows = [
-        {"kind": kind, "first_id": a, "second_id": b, "score": m.score, "reasons": list(m.reasons), "found_at": now}
+        {
+            "kind": kind,
+            "first_id": a,
+            "second_id": b,
+            "score": m.score,
+            "reasons": list(m.reasons),
+            "found_at": now,
+        }
         for a, b, m in found
     ]
     for start in range(0, len(rows), BATCH):

@@ -12,10 +12,10 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 
 from crm.audit.services import record
+from crm.duplicates.links import linked_rows, links_to
+from crm.duplicates.merge import survivor_of
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.duplicates.links import links_to, linked_rows
-from crm.duplicates.merge import survivor_of
 from crm.matching.scoring import reason_labels
 from crm.models import AuditEntry, Contact, DuplicatePair, NotDuplicate, Organisation, User
 from crm.models.duplicate import CONTACT, ORGANISATION
@@ -115,10 +115,14 @@ def mark_not_duplicate(kind: str, a: Any, b: Any, *, actor: User) -> NotDuplicat
     if existing is None:
         existing = NotDuplicate(kind=kind, first_id=first_id, second_id=second_id, decided_by_id=actor.id)
         db.session.add(existing)
-        record(actor, "not_duplicate", entity_type=kind, changes={"first_id": first_id, "second_id": second_id})
+        record(
+            actor, "not_duplicate", entity_type=kind, changes={"first_id": first_id, "second_id": second_id}
+        )
     db.session.execute(
         DuplicatePair.__table__.delete().where(
-            DuplicatePair.kind == kind, DuplicatePair.first_id == first_id, DuplicatePair.second_id == second_id
+            DuplicatePair.kind == kind,
+            DuplicatePair.first_id == first_id,
+            DuplicatePair.second_id == second_id,
         )
     )
     return existing

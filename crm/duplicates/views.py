@@ -16,8 +16,7 @@ from crm.duplicates.display import merge_rows
 from crm.duplicates.forms import MergeForm, OtherRecordForm
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.matching.candidates import person_of, similar_contacts, similar_organisations
-from crm.matching.candidates import organisations_of
+from crm.matching.candidates import organisations_of, person_of, similar_contacts, similar_organisations
 from crm.models.duplicate import CONTACT, ORGANISATION
 from crm.models.enums import Role
 
@@ -111,9 +110,16 @@ def merge_with(plural: str, record_id: int):
     record = db.get_or_404(services.MODELS[kind], record_id)
     form = OtherRecordForm(request.args)
     if "other" in request.args and form.validate():
-        return redirect(url_for("duplicates.merge", plural=plural, survivor_id=record.id, loser_id=form.other.data))
+        return redirect(
+            url_for("duplicates.merge", plural=plural, survivor_id=record.id, loser_id=form.other.data)
+        )
     return render_template(
-        "duplicates/merge_with.html", kind=kind, plural=plural, record=record, form=form, similar=_similar(kind, record)
+        "duplicates/merge_with.html",
+        kind=kind,
+        plural=plural,
+        record=record,
+        form=form,
+        similar=_similar(kind, record),
     )
 
 

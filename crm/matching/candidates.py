@@ -108,13 +108,18 @@ def similar_organisations(
     conditions = [Organisation.name_key == key] if key else []
     words = [w for w in key.split() if len(w) > 2]
     conditions += [
-        and_(Organisation.name_key >= w[:PREFIX], Organisation.name_key < w[:PREFIX][:-1] + chr(ord(w[:PREFIX][-1]) + 1))
+        and_(
+            Organisation.name_key >= w[:PREFIX],
+            Organisation.name_key < w[:PREFIX][:-1] + chr(ord(w[:PREFIX][-1]) + 1),
+        )
         for w in words
     ]
     if not conditions:
         return []
     live = [Organisation.live()] + ([Organisation.id != exclude_id] if exclude_id else [])
-    query = select(Organisation).where(or_(*conditions), *live).order_by(Organisation.id).limit(NAME_RANGE_LIMIT)
+    query = (
+        select(Organisation).where(or_(*conditions), *live).order_by(Organisation.id).limit(NAME_RANGE_LIMIT)
+    )
     scored = []
     for organisation in db.session.scalars(query):
         match = score_organisations(probe, facts_of(organisation))

@@ -161,6 +161,11 @@ def score_people(a: Person, b: Person) -> Match:
     return Match(max(0, min(score, 100)), tuple(reasons))
 
 
+def _numbers(key: str) -> set[str]:
+    """'Legal Aid Fund 1' and 'Legal Aid Fund 2' are two organisations, however alike their words."""
+    return {word for word in key.split() if word.isdigit()}
+
+
 @dataclass(frozen=True)
 class OrganisationFacts:
     """What matching looks at for one organisation."""
@@ -180,7 +185,12 @@ def score_organisations(a: OrganisationFacts, b: OrganisationFacts) -> Match:
     if a.key and a.key == b.key:
         score += WEIGHTS[NAME]
         reasons.append(NAME)
-    elif a.key and b.key and (ratio := fuzz.token_sort_ratio(a.key, b.key)) >= 90:
+    elif (
+        a.key
+        and b.key
+        and _numbers(a.key) == _numbers(b.key)
+        and (ratio := fuzz.token_sort_ratio(a.key, b.key)) >= 90
+    ):
         score += round(WEIGHTS[NAME] - (100 - ratio) * 2)
         reasons.append(SIMILAR_NAME)
     if not reasons:

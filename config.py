@@ -63,7 +63,7 @@ class Config:
     # only among those sharing an organisation too (a common name alone is no evidence).
     DUPLICATE_SUGGEST_SCORE = int(os.environ.get("DUPLICATE_SUGGEST_SCORE", "50"))
     DUPLICATE_LIKELY_SCORE = int(os.environ.get("DUPLICATE_LIKELY_SCORE", "80"))
-    DUPLICATE_BLOCK_LIMIT = int(os.environ.get("DUPLICATE_BLOCK_LIMIT", "50"))
+    DUPLICATE_BLOCK_LIMIT = int(os.environ.get("DUPLICATE_BLOCK_LIMIT", "20"))
 
 
 class DevelopmentConfig(Config):

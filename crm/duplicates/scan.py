@@ -90,13 +90,14 @@ def _store(kind: str, found: list[tuple[int, int, Match]]) -> None:
             "first_id": a,
             "second_id": b,
             "score": m.score,
-            "reasons": list(m.reasons),
+            "reasons": ",".join(m.reasons),
             "found_at": now,
         }
         for a, b, m in found
     ]
+    table = DuplicatePair.__table__  # Core, not the ORM's bulk path: a scan may store many rows
     for start in range(0, len(rows), BATCH):
-        db.session.execute(insert(DuplicatePair), rows[start : start + BATCH])
+        db.session.execute(insert(table), rows[start : start + BATCH])
 
 
 def _score_all(

@@ -9,7 +9,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import aliased
 
 from crm.audit.services import record
 from crm.duplicates.links import linked_rows, links_to
@@ -52,7 +51,7 @@ class QueueRow:
 
     @property
     def reasons(self) -> list[str]:
-        return reason_labels(self.pair.reasons)
+        return reason_labels(self.pair.reasons.split(","))
 
     @property
     def likely(self) -> bool:
@@ -68,25 +67,29 @@ class QueuePage:
 
 
 def queue(kind: str, page: int = 1) -> QueuePage:
-    """Pairs of live records still to review, best first (two statements, whatever the size)."""
+    """Pairs still to review, best first: one page of the pair index, then its records (three statements).
+
+    Merges and "not a duplicate" delete their pairs, so counting the pair table is the queue's
+    size; a pair whose record was deleted since the scan is left off the page.
+    """
     model = MODELS[kind]
-    first, second = aliased(model), aliased(model)
     per_page = current_app.config["PER_PAGE"]
-    stmt = (
-        select(DuplicatePair, first, second)
-        .join(first, first.id == DuplicatePair.first_id)
-        .join(second, second.id == DuplicatePair.second_id)
-        .where(DuplicatePair.kind == kind, first.merged_into_id.is_(None), second.merged_into_id.is_(None))
-        .where(first.deleted_at.is_(None), second.deleted_at.is_(None))
-    )
-    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = db.session.execute(
-        stmt.order_by(DuplicatePair.score.desc(), DuplicatePair.first_id, DuplicatePair.second_id)
+    total = db.session.scalar(select(func.count()).where(DuplicatePair.kind == kind)) or 0
+    pairs = db.session.scalars(
+        select(DuplicatePair)
+        .where(DuplicatePair.kind == kind)
+        .order_by(DuplicatePair.score.desc(), DuplicatePair.first_id, DuplicatePair.second_id)
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     ).all()
-    found = [QueueRow(*row) for row in rows[:per_page]]
-    return QueuePage(found, page, len(rows) > per_page, total)
+    ids = {p.first_id for p in pairs} | {p.second_id for p in pairs}
+    records = {r.id: r for r in db.session.scalars(select(model).where(model.id.in_(ids), model.live()))}
+    rows = [
+        QueueRow(p, records[p.first_id], records[p.second_id])
+        for p in pairs[:per_page]
+        if p.first_id in records and p.second_id in records
+    ]
+    return QueuePage(rows, page, len(pairs) > per_page, total)
 
 
 def last_scan() -> AuditEntry | None:

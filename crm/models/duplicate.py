@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.extensions import db
@@ -30,7 +29,9 @@ class DuplicatePair(db.Model):
     first_id: Mapped[int] = mapped_column(Integer)
     second_id: Mapped[int] = mapped_column(Integer, index=True)
     score: Mapped[int] = mapped_column(Integer)
-    reasons: Mapped[list[Any]] = mapped_column(JSON, default=list)  # codes, see crm.matching.scoring
+    reasons: Mapped[str] = mapped_column(
+        String(200), default=""
+    )  # codes, comma-separated (crm.matching.scoring)
     found_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

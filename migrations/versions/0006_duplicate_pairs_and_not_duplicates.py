@@ -26,7 +26,7 @@ def upgrade():
     sa.Column('first_id', sa.Integer(), nullable=False),
     sa.Column('second_id', sa.Integer(), nullable=False),
     sa.Column('score', sa.Integer(), nullable=False),
-    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('reasons', sa.String(length=200), nullable=False),
     sa.Column('found_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_duplicate_pairs')),
     sa.UniqueConstraint('kind', 'first_id', 'second_id', name=op.f('uq_duplicate_pairs_kind'))

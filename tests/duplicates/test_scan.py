@@ -11,7 +11,7 @@ from crm.models.duplicate import CONTACT, ORGANISATION
 
 
 def _pairs(kind=CONTACT):
-    return [(r.first.id, r.second.id, r.pair.score, r.pair.reasons) for r in queue(kind).rows]
+    return [(r.first.id, r.second.id, r.pair.score, r.pair.reasons.split(",")) for r in queue(kind).rows]
 
 
 def test_scan_finds_people_across_scripts_phones_and_emails_best_first(db, staff, make_contact):

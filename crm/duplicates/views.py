@@ -7,6 +7,7 @@ import time
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.permissions import can_view_sensitive, role_required
@@ -64,11 +65,15 @@ def scan_now():
     results = scan.scan_all(actor=current_user)
     db.session.commit()
     contacts, organisations = results
+    found = [
+        ngettext("%(num)d contact pair", "%(num)d contact pairs", contacts.pairs),
+        ngettext("%(num)d organisation pair", "%(num)d organisation pairs", organisations.pairs),
+    ]
     flash(
         _(
-            "Scan finished: %(contacts)s contact pairs and %(organisations)s organisation pairs to review.",
-            contacts=contacts.pairs,
-            organisations=organisations.pairs,
+            "Scan finished: %(contacts)s and %(organisations)s to review.",
+            contacts=found[0],
+            organisations=found[1],
         ),
         "success",
     )

@@ -8,6 +8,7 @@ DUPLICATE_SUGGEST_SCORE and DUPLICATE_LIKELY_SCORE in config.py.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from flask import current_app
@@ -205,22 +206,23 @@ PREFIX = 4  # letters of each word in the loose key: spelling differs most at wo
 MAX_WORDS = 5  # longer names are cut for the word-pair keys (their pairs grow fast)
 
 
-def name_blocking_keys(key: str) -> set[str]:
+@lru_cache(maxsize=100_000)
+def name_blocking_keys(key: str) -> frozenset[str]:
     """The name key itself, each pair of its words (a patronymic present or not), and their prefixes."""
     words = key.split()[:MAX_WORDS]
     if not words:
-        return set()
+        return frozenset()
     keys = {"n:" + key}
     if len(words) < 2:
-        return keys
+        return frozenset(keys)
     for pair in combinations(sorted(words), 2):
         keys.add("n:" + " ".join(pair))
         keys.add("f:" + " ".join(sorted(_spelling(w)[:PREFIX] for w in pair)))
-    return keys
+    return frozenset(keys)
 
 
 def person_blocking_keys(person: Person) -> set[str]:
-    keys = name_blocking_keys(person.name_key)
+    keys = set(name_blocking_keys(person.name_key))
     if person.email:
         keys.add("e:" + person.email)
     if person.phone:

@@ -45,7 +45,7 @@ def test_coordinators_scan_from_the_page(client, login, coordinator, twins):
     login(coordinator)
     assert "Scan now" in client.get("/duplicates").get_data(as_text=True)
     response = client.post("/duplicates/scan", follow_redirects=True)
-    assert "Scan finished: 1 contact pairs and 0 organisation pairs to review." in response.get_data(
+    assert "Scan finished: 1 contact pair and 0 organisation pairs to review." in response.get_data(
         as_text=True
     )
 

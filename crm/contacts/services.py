@@ -249,7 +249,7 @@ def _text_condition(q: str):
 
 def contact_filter_conditions(filters: Mapping[str, str]) -> list[Any]:
     """SQL conditions for the list filters; values that make no sense are ignored, never an error."""
-    conditions: list[Any] = []
+    conditions: list[Any] = [Contact.live()]  # merged-away (and deleted) contacts are never listed
     if q := " ".join(filters.get("q", "").split()):
         conditions.append(_text_condition(q))
     if country := filters.get("country", "").upper():

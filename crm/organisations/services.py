@@ -130,7 +130,11 @@ def website_link(organisation: Organisation) -> str | None:
 
 def organisation_choices() -> list[tuple[str, str]]:
     """(id, name) for select boxes, sorted by name."""
-    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name_latin))
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name)
+        .where(Organisation.live())
+        .order_by(Organisation.name_latin)
+    )
     return [(str(oid), name) for oid, name in rows]
 
 
@@ -152,7 +156,7 @@ ORGANISATION_FILTERS = ("q", "country", "region", "kind", "membership", "owner")
 
 def organisation_filter_conditions(filters: Mapping[str, str]) -> list[Any]:
     """SQL conditions for the list filters; values that make no sense are ignored."""
-    conditions: list[Any] = []
+    conditions: list[Any] = [Organisation.live()]  # merged-away (and deleted) organisations are never listed
     if q := " ".join(filters.get("q", "").split()):
         text = [
             Organisation.name.icontains(q, autoescape=True),

@@ -180,3 +180,17 @@ def test_the_new_contact_form_says_nothing_without_a_match(db, client, login, st
     login(staff)
     data = {"full_name": "Timur Karimova", "email": "t2@k.kz", "stakeholder_type": "other"}
     assert client.post("/contacts/new", data=data).status_code == 302
+
+
+def test_merged_away_records_leave_the_lists(db, client, login, staff, twins, make_organisation):
+    a, b = twins
+    kept, gone = make_organisation(name="Centre A"), make_organisation(name="Centre B")
+    login(staff)
+    client.post(f"/duplicates/contacts/{a.id}/merge/{b.id}", data={})
+    client.post(f"/duplicates/organisations/{kept.id}/merge/{gone.id}", data={})
+    contacts = client.get("/contacts").get_data(as_text=True)
+    assert f'href="/contacts/{a.id}"' in contacts and f'href="/contacts/{b.id}"' not in contacts
+    organisations = client.get("/organisations").get_data(as_text=True)
+    assert "Centre A" in organisations and "Centre B" not in organisations
+    form = client.get(f"/contacts/{a.id}").get_data(as_text=True)
+    assert "Centre A" in form and "Centre B" not in form  # the affiliation choices

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 
 from crm.extensions import db
 from crm.matching.keys import organisation_key, website_key
+from crm.matching.phones import normalise_phone
 from crm.matching.scoring import (
     Match,
     OrganisationFacts,
@@ -17,6 +19,7 @@ from crm.matching.scoring import (
     score_people,
 )
 from crm.models import Affiliation, Contact, Organisation
+from crm.names import name_key
 
 IDENTIFIER_LIMIT = 50  # contacts sharing an e-mail, phone or name key with the probe
 NAME_RANGE_LIMIT = 300  # contacts whose name key starts like one of the probe's words
@@ -47,11 +50,11 @@ def person_of(contact: Contact, organisations: frozenset[int] = frozenset()) -> 
     )
 
 
-def _prefix_range(word: str):
-    """name_key starts with the word's first letters: an index range, not a LIKE scan."""
+def _prefix_range(column: Any, word: str) -> Any:
+    """The column starts with the word's first letters: an index range, not a LIKE scan."""
     start = word[:PREFIX]
     end = start[:-1] + chr(ord(start[-1]) + 1)
-    return and_(Contact.name_key >= start, Contact.name_key < end)
+    return and_(column >= start, column < end)
 
 
 def _candidates(probe: Person, exclude_id: int | None) -> list[Contact]:
@@ -67,7 +70,7 @@ def _candidates(probe: Person, exclude_id: int | None) -> list[Contact]:
         found.update((c.id, c) for c in db.session.scalars(query))
     words = {w for w in probe.name_key.split() if len(w) > 1}
     if len(probe.name_key.split()) >= 2 and words:
-        ranges = or_(*(_prefix_range(w) for w in sorted(words)))
+        ranges = or_(*(_prefix_range(Contact.name_key, w) for w in sorted(words)))
         query = select(Contact).where(ranges, *live).order_by(Contact.id).limit(NAME_RANGE_LIMIT)
         found.update((c.id, c) for c in db.session.scalars(query))
     return list(found.values())
@@ -100,20 +103,15 @@ def facts_of(organisation: Organisation) -> OrganisationFacts:
 def similar_organisations(
     name: str, *, website: str = "", country: str | None = None, exclude_id: int | None = None, limit: int = 5
 ) -> list[tuple[Organisation, Match]]:
-    """Live organisations that may be this one: same or similar name (either script), same website."""
-    from crm.names import name_key
+    """Live organisations that may be this one: same or similar name (either script).
 
+    Only names are looked up here (a shared website is scored, and found by the full scan).
+    """
     probe = OrganisationFacts(None, organisation_key(name), website_key(website), country)
     key = name_key(name)
     conditions = [Organisation.name_key == key] if key else []
     words = [w for w in key.split() if len(w) > 2]
-    conditions += [
-        and_(
-            Organisation.name_key >= w[:PREFIX],
-            Organisation.name_key < w[:PREFIX][:-1] + chr(ord(w[:PREFIX][-1]) + 1),
-        )
-        for w in words
-    ]
+    conditions += [_prefix_range(Organisation.name_key, w) for w in words]
     if not conditions:
         return []
     live = [Organisation.live()] + ([Organisation.id != exclude_id] if exclude_id else [])
@@ -140,9 +138,7 @@ class Probe:
     organisations: frozenset[int] = frozenset()
 
     def person(self) -> Person:
-        from crm.contacts.services import normalise_email
-        from crm.matching.phones import normalise_phone
-        from crm.names import name_key
+        from crm.contacts.services import normalise_email  # that module uses this one
 
         return Person(
             id=None,

@@ -123,6 +123,8 @@ def detail(contact_id: int):
 @role_required(Role.STAFF)
 def edit(contact_id: int):
     contact = db.get_or_404(Contact, contact_id)
+    if contact.merged_into_id is not None:  # edit the record that holds its links now
+        return redirect_to_survivor(contact, "contact", "contacts.edit", "contact_id")
     form = contact_form(creating=False, obj=contact, **_permissions())
     if form.validate_on_submit():
         try:

@@ -78,6 +78,8 @@ def detail(organisation_id: int):
 @role_required(Role.STAFF)
 def edit(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
+    if organisation.merged_into_id is not None:  # edit the record that holds its links now
+        return redirect_to_survivor(organisation, "organisation", "organisations.edit", "organisation_id")
     form = organisation_form(may_set_owner=can_reassign(current_user), obj=organisation)
     if form.validate_on_submit():
         try:

@@ -97,6 +97,11 @@ def test_merging_redirects_to_the_survivor_and_the_old_page_leads_there(db, clie
     old = client.get(f"/contacts/{b.id}", follow_redirects=True)
     assert old.request.path == f"/contacts/{a.id}"
     assert f"#{b.id} was merged into this record" in old.get_data(as_text=True)
+    assert client.get(f"/contacts/{b.id}/edit").headers["Location"] == f"/contacts/{a.id}/edit"
+    assert client.post(f"/contacts/{b.id}/edit", data={"full_name": "Changed"}).status_code == 302
+    assert (
+        db.session.get(Contact, b.id).full_name == "Айгерим Нургалиева"
+    )  # the merged-away record is never edited
 
 
 def test_merging_a_record_with_itself_or_a_merged_one_is_refused_with_a_reason(

@@ -75,6 +75,12 @@ class Config:
     EXPORT_ROLE = os.environ.get("EXPORT_ROLE", "coordinator")
     # Retention: `flask retention review` anonymises people with no activity and no consent this long.
     RETENTION_MONTHS = int(os.environ.get("RETENTION_MONTHS", "24"))
+    # Duplicates (crm/matching): a pair scoring at least SUGGEST is offered for review, at least
+    # LIKELY is marked likely. A name shared by more than BLOCK_LIMIT live contacts is compared
+    # only among those sharing an organisation too (a common name alone is no evidence).
+    DUPLICATE_SUGGEST_SCORE = int(os.environ.get("DUPLICATE_SUGGEST_SCORE", "50"))
+    DUPLICATE_LIKELY_SCORE = int(os.environ.get("DUPLICATE_LIKELY_SCORE", "80"))
+    DUPLICATE_BLOCK_LIMIT = int(os.environ.get("DUPLICATE_BLOCK_LIMIT", "20"))
 
 
 class DevelopmentConfig(Config):

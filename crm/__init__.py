@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from crm.auth.views import bp as auth_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.countries.views import bp as countries_bp
+    from crm.duplicates.views import bp as duplicates_bp
     from crm.events.views import bp as events_bp
     from crm.exports.views import bp as exports_bp
     from crm.imports.views import bp as imports_bp
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
         search_bp,
         privacy_bp,
         safety_bp,
+        duplicates_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -98,6 +98,16 @@ def can_export(user: Any) -> bool:
     return has_role(user, configured_role("EXPORT_ROLE", Role.COORDINATOR))
 
 
+def can_merge(user: Any) -> bool:
+    """Review likely duplicates, mark pairs as not duplicates, merge two contacts or organisations."""
+    return has_role(user, Role.STAFF)
+
+
+def can_scan_duplicates(user: Any) -> bool:
+    """Start a full duplicate scan from the review page (it reads every contact and organisation)."""
+    return has_role(user, Role.COORDINATOR)
+
+
 def can_manage_users(user: Any) -> bool:
     return has_role(user, Role.ADMIN)
 
@@ -150,6 +160,8 @@ TEMPLATE_PREDICATES = {
     "can_report_personal_data": can_report_personal_data,
     "can_erase": can_erase,
     "can_manage_users": can_manage_users,
+    "can_merge": can_merge,
+    "can_scan_duplicates": can_scan_duplicates,
     "can_manage_reference_data": can_manage_reference_data,
     "can_delete_records": can_delete_records,
     "can_restore_records": can_restore_records,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, literal, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.audit.services import apply_changes, record
@@ -15,6 +15,8 @@ from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.listing import ByCountry, ByName
+from crm.matching.candidates import Probe, similar_contacts
+from crm.matching.phones import normalise_phone
 from crm.models import (
     Affiliation,
     Contact,
@@ -45,6 +47,7 @@ def _sync_derived(contact: Contact) -> None:
     contact.name_latin = latin(contact.full_name)
     contact.name_key = name_key(contact.full_name)
     contact.email_normalized = normalise_email(contact.email)
+    contact.phone_e164 = normalise_phone(contact.phone, contact.country_code)
 
 
 EDITABLE = (
@@ -140,35 +143,20 @@ def remove_affiliation(affiliation: Affiliation, *, actor: User) -> None:
     db.session.delete(affiliation)
 
 
-def likely_contacts(name: str, email: str, limit: int = 5) -> list[tuple[Contact, list[str]]]:
-    """Existing contacts that may be this person: same e-mail (any case) or same name (either script)."""
-    email_n = normalise_email(email)
-    name_clean = " ".join(name.split())
-    key = name_key(name_clean)
-    conditions = []
-    if email_n:
-        conditions.append(Contact.email_normalized == email_n)
-    if name_clean:
-        conditions.append(Contact.name_key == key)
-    if not conditions:
-        return []
-    same_email = Contact.email_normalized == email_n if email_n else literal(False)
-    found = db.session.scalars(
-        select(Contact)
-        .where(or_(*conditions), Contact.live())
-        .order_by(case((same_email, 0), else_=1), Contact.id)
-        .limit(limit)
-    )
-    results = []
-    for contact in found:
-        reasons = []
-        if email_n and contact.email_normalized == email_n:
-            reasons.append(_("same e-mail"))
-        if name_clean and contact.name_key == key:
-            reasons.append(_("same name"))
-        results.append((contact, reasons))
-    results.sort(key=lambda pair: -len(pair[1]))
-    return results[:limit]
+def likely_contacts(
+    name: str,
+    email: str,
+    limit: int = 5,
+    *,
+    phone: str = "",
+    country_code: str | None = None,
+    organisation_ids: frozenset[int] = frozenset(),
+    exclude_id: int | None = None,
+) -> list[tuple[Contact, list[str]]]:
+    """Live contacts that may be this person (crm.matching), best first, with the reasons why."""
+    probe = Probe(name, email, phone, country_code, organisation_ids).person()
+    found = similar_contacts(probe, exclude_id=exclude_id, limit=limit)
+    return [(contact, match.labels) for contact, match in found]
 
 
 # --- Creating and editing as a given actor (what the web forms call) ----------------------------

@@ -11,6 +11,7 @@ from crm.auth.permissions import can_edit, can_reassign, can_view_sensitive, rol
 from crm.contacts import services
 from crm.contacts.forms import ConfirmForm, affiliation_form, contact_filter_options, contact_form
 from crm.contacts.services import CONTACT_FILTERS, CONTACT_SORTS, ContactError
+from crm.duplicates.views import redirect_to_survivor
 from crm.extensions import db
 from crm.forms import load_by_ids
 from crm.listing import apply_sort, paginate, read_params
@@ -60,7 +61,8 @@ def index():
 @role_required(Role.STAFF)
 def create():
     form = contact_form(creating=True, **_permissions())
-    if form.validate_on_submit():
+    matches = _possible_duplicates(form) if form.validate_on_submit() else []
+    if form.is_submitted() and not form.errors and not matches:
         organisation = (
             db.session.get(Organisation, form.organisation.data) if form.organisation.data else None
         )
@@ -79,7 +81,21 @@ def create():
             db.session.commit()
             flash(_("Contact “%(name)s” created.", name=contact.full_name), "success")
             return redirect(url_for("contacts.detail", contact_id=contact.id))
-    return render_template("contacts/form.html", form=form, contact=None)
+    return render_template("contacts/form.html", form=form, contact=None, matches=matches)
+
+
+def _possible_duplicates(form) -> list:
+    """Contacts that may be the person on the form: a warning with links, passed by "Save anyway"."""
+    if request.form.get("save_anyway"):
+        return []
+    organisation_id = form.organisation.data if "organisation" in form else None
+    return services.likely_contacts(
+        form.full_name.data or "",
+        form.email.data or "",
+        phone=form.phone.data or "",
+        country_code=form.country_code.data,
+        organisation_ids=frozenset({organisation_id}) if organisation_id else frozenset(),
+    )
 
 
 def _render_detail(contact: Contact, add_form=None, **privacy):
@@ -102,12 +118,18 @@ def _render_detail(contact: Contact, add_form=None, **privacy):
 
 @bp.route("/contacts/<int:contact_id>")
 def detail(contact_id: int):
+    contact = db.get_or_404(Contact, contact_id)
+    if contact.merged_into_id is not None:  # merged away: its links all live on the survivor now
+        return redirect_to_survivor(contact, "contact", "contacts.detail", "contact_id")
     return _render_detail(visible_or_404(Contact, contact_id))
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def edit(contact_id: int):
+    contact = db.get_or_404(Contact, contact_id)
+    if contact.merged_into_id is not None:  # edit the record that holds its links now
+        return redirect_to_survivor(contact, "contact", "contacts.edit", "contact_id")
     contact = live_or_404(Contact, contact_id)
     form = contact_form(creating=False, obj=contact, **_permissions())
     if form.validate_on_submit():

@@ -31,6 +31,7 @@ from crm.imports.rows import (
     sender_key,
 )
 from crm.imports.values import ValueProblem, check_email, parse_bool, split_list, too_long
+from crm.matching.phones import normalise_phone
 from crm.models import Contact, Organisation, Tag, User
 from crm.models.enums import StakeholderType
 from crm.names import name_key
@@ -71,15 +72,13 @@ def check_rows(rows: list[SourceRow], *, actor: User | None) -> ContactCheck:
     outcomes = [_check(row, types) for row in rows]
     valid = [o for o in outcomes if o.outcome != ERROR]
     lookups = _load_lookups(valid)
-    known = KnownContacts.load(
-        {normalise_email(o.values["email"]) for o in valid}, {name_key(o.values["full_name"]) for o in valid}
-    )
+    known = _known_contacts(valid)
     notes = _permission_notes(rows, may_sensitive, may_owner)
     first_row: dict[str, int] = {}
     for outcome in valid:
         values = outcome.values
         _drop_unpermitted(values, may_sensitive, may_owner, lookups, outcome)
-        matches = known.matches(values["full_name"], values["email"])
+        matches = known.matches(values["full_name"], values["email"], values["phone"], values["country_code"])
         key = sender_key(values["full_name"], values["email"])
         same_email = known.by_email.get(normalise_email(values["email"])) if values["email"] else None
         if same_email:
@@ -96,6 +95,15 @@ def check_rows(rows: list[SourceRow], *, actor: User | None) -> ContactCheck:
                 values["matches"] = matches
     _note_new_records(valid, lookups, notes)
     return ContactCheck(outcomes, lookups, notes)
+
+
+def _known_contacts(valid: list[RowOutcome]) -> KnownContacts:
+    """Existing contacts sharing an e-mail, a phone or a name with a row (crm.matching scores them)."""
+    return KnownContacts.load(
+        {normalise_email(o.values["email"]) for o in valid},
+        {name_key(o.values["full_name"]) for o in valid},
+        {normalise_phone(o.values["phone"], o.values["country_code"]) for o in valid},
+    )
 
 
 def _stakeholder_types() -> dict[str, StakeholderType]:

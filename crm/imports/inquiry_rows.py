@@ -78,7 +78,8 @@ def check_rows(rows: list[SourceRow], *, event_id: int | None) -> list[RowOutcom
             outcome.reasons.append(_("same as row %(row)s: one inquiry is made", row=first_row[key]))
         else:
             first_row[key] = outcome.row
-            matches = known.matches(outcome.values["sender_name"], outcome.values["sender_email"])
+            values = outcome.values
+            matches = known.matches(values["sender_name"], values["sender_email"], "", values["country_code"])
             if matches:
                 outcome.outcome = MATCHED
                 outcome.values["matches"] = matches

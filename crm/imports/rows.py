@@ -6,11 +6,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from crm.contacts.services import normalise_email
 from crm.extensions import db
+from crm.matching.candidates import Probe
+from crm.matching.scoring import Person, score_people
 from crm.models import Contact
 from crm.names import name_key
 
@@ -77,42 +78,73 @@ def chunks(values: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
 
 @dataclass
 class KnownContacts:
-    """Existing contacts for the people in a file, found in a few queries (not one per row)."""
+    """Existing live contacts for the people in a file, found in a few queries (not one per row).
+
+    Candidates share an e-mail, a phone (E.164) or a name key with a row; crm.matching scores
+    them, so a preview says what inquiry triage and the contact form would say.
+    """
 
     by_email: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     by_name: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    by_phone: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    people: dict[int, Person] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, emails: set[str], keys: set[str]) -> KnownContacts:
+    def load(cls, emails: set[str], keys: set[str], phones: set[str] | None = None) -> KnownContacts:
         known = cls()
-        emails.discard("")
-        keys.discard("")
-        email_list, key_list = sorted(emails), sorted(keys)
-        for start in range(0, max(len(email_list), len(key_list)), CHUNK):
-            email_part = email_list[start : start + CHUNK]
-            key_part = key_list[start : start + CHUNK]
+        for values in (emails, keys, phones or set()):
+            values.discard("")
+        lists = [sorted(emails), sorted(keys), sorted(phones or ())]
+        for start in range(0, max(map(len, lists)), CHUNK):
+            email_part, key_part, phone_part = (values[start : start + CHUNK] for values in lists)
             rows = db.session.execute(
-                select(Contact.id, Contact.full_name, Contact.email_normalized, Contact.name_key).where(
-                    or_(Contact.email_normalized.in_(email_part), Contact.name_key.in_(key_part)),
+                select(
+                    Contact.id,
+                    Contact.full_name,
+                    Contact.email_normalized,
+                    Contact.name_key,
+                    Contact.phone_e164,
+                    Contact.country_code,
+                ).where(
+                    or_(
+                        Contact.email_normalized.in_(email_part),
+                        Contact.name_key.in_(key_part),
+                        Contact.phone_e164.in_(phone_part),
+                    ),
                     Contact.live(),
                 )
             )
-            for contact_id, full_name, email_n, key in rows:
-                if email_n and email_n in emails:
-                    known.by_email.setdefault(email_n, []).append((contact_id, full_name))
-                if key and key in keys:
-                    known.by_name.setdefault(key, []).append((contact_id, full_name))
+            for contact_id, full_name, email_n, key, phone, country in rows:
+                known.people[contact_id] = Person(contact_id, key or "", email_n or "", phone or "", country)
+                wanted = (
+                    (known.by_email, email_n, emails),
+                    (known.by_name, key, keys),
+                    (known.by_phone, phone, phones),
+                )
+                for index, value, asked in wanted:
+                    if value and value in (asked or ()):
+                        index.setdefault(value, []).append((contact_id, full_name))
         return known
 
-    def matches(self, name: str, email: str) -> list[tuple[int, str, list[str]]]:
-        """Like crm.contacts.services.likely_contacts: (id, name, reasons), same e-mail first."""
-        found: dict[int, tuple[str, list[str]]] = {}
-        for contact_id, full_name in self.by_email.get(normalise_email(email), []) if email else []:
-            found.setdefault(contact_id, (full_name, []))[1].append(_("same e-mail"))
-        for contact_id, full_name in self.by_name.get(name_key(name), []) if name.strip() else []:
-            found.setdefault(contact_id, (full_name, []))[1].append(_("same name"))
-        ranked = sorted(found.items(), key=lambda item: (-len(item[1][1]), item[0]))
-        return [(contact_id, full_name, reasons) for contact_id, (full_name, reasons) in ranked[:5]]
+    def matches(
+        self, name: str, email: str, phone: str = "", country: str | None = None
+    ) -> list[tuple[int, str, list[str]]]:
+        """Like crm.contacts.services.likely_contacts: (id, name, reasons), best first."""
+        probe = Probe(name, email, phone, country).person()
+        candidates: dict[int, str] = {}
+        for index, value in (
+            (self.by_email, probe.email),
+            (self.by_name, probe.name_key),
+            (self.by_phone, probe.phone),
+        ):
+            candidates.update(index.get(value, []) if value else [])
+        scored = [
+            (score_people(probe, self.people[cid]), cid, full_name) for cid, full_name in candidates.items()
+        ]
+        ranked = sorted(
+            (item for item in scored if item[0].suggested), key=lambda item: (-item[0].score, item[1])
+        )
+        return [(cid, full_name, match.labels) for match, cid, full_name in ranked[:5]]
 
 
 def sender_key(name: str, email: str) -> str:

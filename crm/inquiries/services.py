@@ -213,10 +213,15 @@ class Triage:
 
 
 def triage(inquiry: Inquiry) -> Triage:
-    return Triage(
-        contacts=likely_contacts(inquiry.sender_name, inquiry.sender_email),
-        organisations=likely_organisations(inquiry.sender_organisation),
+    """Likely organisations for the sender's, then likely contacts (a shared organisation adds weight)."""
+    organisations = likely_organisations(inquiry.sender_organisation, country_code=inquiry.country_code)
+    contacts = likely_contacts(
+        inquiry.sender_name,
+        inquiry.sender_email,
+        country_code=inquiry.country_code,
+        organisation_ids=frozenset(o.id for o in organisations),
     )
+    return Triage(contacts=contacts, organisations=organisations)
 
 
 @dataclass

@@ -3,6 +3,7 @@
 from crm.models.audit import AuditEntry
 from crm.models.contact import Affiliation, Contact, contact_tags
 from crm.models.contact_list import ContactList, contact_list_members
+from crm.models.duplicate import DuplicatePair, NotDuplicate
 from crm.models.event import Event, event_partners
 from crm.models.imports import ImportBatch, ImportMapping
 from crm.models.inquiry import Inquiry, inquiry_topics
@@ -29,6 +30,7 @@ __all__ = [
     "ConsentRecord",
     "ContactList",
     "Country",
+    "DuplicatePair",
     "Event",
     "ImportBatch",
     "ImportMapping",
@@ -36,6 +38,7 @@ __all__ = [
     "Interaction",
     "LoginAttempt",
     "Material",
+    "NotDuplicate",
     "Organisation",
     "Tag",
     "Thread",

@@ -90,19 +90,13 @@ def update_organisation(organisation: Organisation, data: dict[str, Any], *, act
     return changes
 
 
-def likely_organisations(name: str, limit: int = 5) -> list[Organisation]:
-    """Organisations with the same name (any case, either script)."""
-    name_clean = " ".join((name or "").split())
-    if not name_clean:
+def likely_organisations(name: str, limit: int = 5, *, country_code: str | None = None) -> list[Organisation]:
+    """Live organisations that may be this one: same or similar name (any case, either script)."""
+    from crm.matching.candidates import similar_organisations
+
+    if not " ".join((name or "").split()):
         return []
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.name_key == name_key(name_clean), Organisation.live())
-            .order_by(Organisation.name)
-            .limit(limit)
-        )
-    )
+    return [org for org, _match in similar_organisations(name, country=country_code, limit=limit)]
 
 
 # --- Creating and editing as a given actor (what the web forms call) ----------------------------

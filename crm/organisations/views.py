@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.permissions import can_reassign, role_required
+from crm.duplicates.views import redirect_to_survivor
 from crm.extensions import db
 from crm.listing import apply_sort, paginate, read_params
 from crm.models import Organisation
@@ -63,6 +64,9 @@ def create():
 
 @bp.route("/organisations/<int:organisation_id>")
 def detail(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if organisation.merged_into_id is not None:  # merged away: its links all live on the survivor now
+        return redirect_to_survivor(organisation, "organisation", "organisations.detail", "organisation_id")
     organisation = visible_or_404(Organisation, organisation_id)
     return render_template(
         "organisations/detail.html",
@@ -76,6 +80,9 @@ def detail(organisation_id: int):
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @role_required(Role.STAFF)
 def edit(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if organisation.merged_into_id is not None:  # edit the record that holds its links now
+        return redirect_to_survivor(organisation, "organisation", "organisations.edit", "organisation_id")
     organisation = live_or_404(Organisation, organisation_id)
     form = organisation_form(may_set_owner=can_reassign(current_user), obj=organisation)
     if form.validate_on_submit():

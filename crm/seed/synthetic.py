@@ -23,6 +23,7 @@ from werkzeug.security import generate_password_hash
 from crm.contacts.services import normalise_email
 from crm.countries.services import load_countries
 from crm.extensions import db
+from crm.matching.phones import normalise_phone
 from crm.models import (
     Affiliation,
     Contact,
@@ -116,6 +117,13 @@ def planned_counts(contacts: int) -> dict[str, int]:
 @cache
 def _derived(full_name: str) -> tuple[str, str]:
     return latin(full_name), name_key(full_name)
+
+
+def _with_phone_e164(rows: Iterable[dict]) -> Iterable[dict]:
+    """The phone in E.164, as the contact services keep it (crm.matching.phones)."""
+    for row in rows:
+        row["phone_e164"] = normalise_phone(row["phone"], row["country_code"]) if row["phone"] else ""
+        yield row
 
 
 def _write(table, rows: Iterable[dict]) -> int:
@@ -257,7 +265,7 @@ def load_synthetic(
                 "updated_at": created,
             }
 
-    step("contacts", lambda: _write(Contact.__table__, contact_rows()))
+    step("contacts", lambda: _write(Contact.__table__, _with_phone_e164(contact_rows())))
 
     def affiliations() -> Iterable[dict]:
         n = 0

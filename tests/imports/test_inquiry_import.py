@@ -90,9 +90,9 @@ def test_rows_matching_existing_contacts_say_why(preview_of, make_contact):
 
     first, second, third = preview.rows
     assert first.outcome == MATCHED
-    assert first.values["matches"] == [(by_email.id, "Someone Else", ["same e-mail"])]
+    assert first.values["matches"] == [(by_email.id, "Someone Else", ["same e-mail", "different countries"])]
     assert second.outcome == MATCHED
-    assert second.values["matches"] == [(by_name.id, "Айгулc Бековаc", ["same name"])]
+    assert second.values["matches"] == [(by_name.id, "Айгулc Бековаc", ["same name", "different countries"])]
     assert third.outcome == NEW
 
 

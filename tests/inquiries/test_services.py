@@ -76,7 +76,7 @@ def test_triage_finds_the_same_name_across_scripts(db, make_inquiry, make_contac
     found = services.triage(
         make_inquiry(sender_name="Айгерим Нургалиева", sender_email="personal@mail.example")
     )
-    assert [(c.id, reasons) for c, reasons in found.contacts] == [(latin.id, ["same name"])]
+    assert [(c.id, reasons) for c, reasons in found.contacts] == [(latin.id, ["same name", "same country"])]
 
 
 def test_triage_finds_the_organisation_by_name(db, make_inquiry, make_organisation):

@@ -1,0 +1,1 @@
+"""Duplicate review (a queue filled by a blocking scan) and merging contacts and organisations."""

@@ -1,0 +1,1 @@
+"""Who may be whom: phone normalisation, a match score with its reasons, and blocking keys."""

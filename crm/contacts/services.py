@@ -63,8 +63,11 @@ EDITABLE = (
 SENSITIVE = ("lived_experience", "sensitive_notes")
 
 
-def create_contact(data: dict[str, Any], *, actor: User, tags: list[Tag] | None = None) -> Contact:
-    """Create a contact from validated form data (unknown keys are ignored)."""
+def build_contact(data: dict[str, Any], *, actor: User, tags: list[Tag] | None = None) -> Contact:
+    """A new contact from validated data (unknown keys ignored), not yet in the session nor audited.
+
+    create_contact adds and audits it; the importer builds many, then inserts them in one flush.
+    """
     fields = {k: v for k, v in data.items() if k in EDITABLE + SENSITIVE + ("owner_id",)}
     if not (fields.get("full_name") or "").strip():
         raise ContactError(_("A contact needs a name."), "full_name")
@@ -74,6 +77,12 @@ def create_contact(data: dict[str, Any], *, actor: User, tags: list[Tag] | None 
     if tags is not None:
         contact.tags = tags
     _sync_derived(contact)
+    return contact
+
+
+def create_contact(data: dict[str, Any], *, actor: User, tags: list[Tag] | None = None) -> Contact:
+    """Create a contact from validated form data (unknown keys are ignored)."""
+    contact = build_contact(data, actor=actor, tags=tags)
     db.session.add(contact)
     db.session.flush()
     record(actor, "create", contact, changes={"full_name": contact.full_name})
@@ -204,6 +213,25 @@ def add_contact(
         contact.consent_recorded_at = utcnow()
     if organisation is not None:
         add_affiliation(contact, organisation, position or "", actor=actor)
+    return contact
+
+
+def build_permitted_contact(
+    data: dict[str, Any],
+    *,
+    actor: User,
+    may_set_sensitive: bool,
+    may_set_owner: bool,
+    tags: list[Tag] | None = None,
+) -> Contact:
+    """What add_contact creates (only the fields this actor may set, consent dated), not yet added."""
+    contact = build_contact(
+        _permitted(data, may_set_sensitive=may_set_sensitive, may_set_owner=may_set_owner),
+        actor=actor,
+        tags=tags,
+    )
+    if contact.consent_to_contact or contact.consent_to_share:
+        contact.consent_recorded_at = utcnow()
     return contact
 
 

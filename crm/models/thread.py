@@ -107,8 +107,15 @@ class Material(TimestampMixin, db.Model):
     url: Mapped[str] = mapped_column(String(1000), default="")
 
 
-# The thread board: each (kind, stage) column by next action due, or its latest finished.
-Index("ix_threads_kind_stage_next_action_due", Thread.kind, Thread.stage, Thread.next_action_due)
+# The thread board: each (kind, stage) column by next action due then time in stage (covering the
+# whole order, so no row is read to sort), or its latest finished.
+Index(
+    "ix_threads_kind_stage_next_action_due",
+    Thread.kind,
+    Thread.stage,
+    Thread.next_action_due,
+    Thread.stage_changed_at,
+)
 Index("ix_threads_kind_stage_stage_changed_at", Thread.kind, Thread.stage, Thread.stage_changed_at)
 # A thread's interactions, newest first (thread page, timeline).
 Index("ix_interactions_thread_id_occurred_at", Interaction.thread_id, Interaction.occurred_at)

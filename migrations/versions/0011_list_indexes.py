@@ -26,7 +26,7 @@ INDEXES = (
     ('inquiries', 'ix_inquiries_status_received_at', ['status', 'received_at']),
     ('inquiries', 'ix_inquiries_status_status_changed_at', ['status', 'status_changed_at']),
     ('inquiries', 'ix_inquiries_first_response_at', ['first_response_at']),
-    ('threads', 'ix_threads_kind_stage_next_action_due', ['kind', 'stage', 'next_action_due']),
+    ('threads', 'ix_threads_kind_stage_next_action_due', ['kind', 'stage', 'next_action_due', 'stage_changed_at']),
     ('threads', 'ix_threads_kind_stage_stage_changed_at', ['kind', 'stage', 'stage_changed_at']),
     ('interactions', 'ix_interactions_thread_id_occurred_at', ['thread_id', 'occurred_at']),
     ('events', 'ix_events_format', ['format']),

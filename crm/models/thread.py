@@ -119,3 +119,12 @@ Index(
 Index("ix_threads_kind_stage_stage_changed_at", Thread.kind, Thread.stage, Thread.stage_changed_at)
 # A thread's interactions, newest first (thread page, timeline).
 Index("ix_interactions_thread_id_occurred_at", Interaction.thread_id, Interaction.occurred_at)
+# Open threads per owner (reports): every column the workload counts read, so no row is fetched.
+Index(
+    "ix_threads_workload",
+    Thread.owner_id,
+    Thread.stage,
+    Thread.last_interaction_at,
+    Thread.opened_on,
+    Thread.next_action_due,
+)

@@ -4,7 +4,8 @@ Composite indexes let the boards read each column's first cards in index order
 (status/stage plus the column's order) and the contact/organisation lists filtered by
 country read their page sorted by name; single-column ones for the remaining filters
 and sorts (inquiries not yet answered, events by format, accounts by name) and a
-thread's interactions newest first.
+thread's interactions newest first; a covering index for the open threads per
+owner on /reports.
 
 Revision ID: 0011
 Revises: 0005
@@ -28,6 +29,7 @@ INDEXES = (
     ('inquiries', 'ix_inquiries_first_response_at', ['first_response_at']),
     ('threads', 'ix_threads_kind_stage_next_action_due', ['kind', 'stage', 'next_action_due', 'stage_changed_at']),
     ('threads', 'ix_threads_kind_stage_stage_changed_at', ['kind', 'stage', 'stage_changed_at']),
+    ('threads', 'ix_threads_workload', ['owner_id', 'stage', 'last_interaction_at', 'opened_on', 'next_action_due']),
     ('interactions', 'ix_interactions_thread_id_occurred_at', ['thread_id', 'occurred_at']),
     ('events', 'ix_events_format', ['format']),
     ('users', 'ix_users_name', ['name']),

@@ -41,10 +41,18 @@ def normalise_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
+def derived_values(full_name: str, email: str | None) -> dict[str, str]:
+    """The columns kept in step with the name and e-mail, for sorting and matching."""
+    return {
+        "name_latin": latin(full_name),
+        "name_key": name_key(full_name),
+        "email_normalized": normalise_email(email),
+    }
+
+
 def _sync_derived(contact: Contact) -> None:
-    contact.name_latin = latin(contact.full_name)
-    contact.name_key = name_key(contact.full_name)
-    contact.email_normalized = normalise_email(contact.email)
+    for key, value in derived_values(contact.full_name, contact.email).items():
+        setattr(contact, key, value)
 
 
 EDITABLE = (
@@ -63,26 +71,25 @@ EDITABLE = (
 SENSITIVE = ("lived_experience", "sensitive_notes")
 
 
-def build_contact(data: dict[str, Any], *, actor: User, tags: list[Tag] | None = None) -> Contact:
-    """A new contact from validated data (unknown keys ignored), not yet in the session nor audited.
+def contact_values(data: dict[str, Any], *, actor: User) -> dict[str, Any]:
+    """A new contact's columns from validated data (unknown keys ignored): the rules of create_contact.
 
-    create_contact adds and audits it; the importer builds many, then inserts them in one flush.
+    The importer inserts many such rows at once; create_contact makes one Contact of them.
     """
     fields = {k: v for k, v in data.items() if k in EDITABLE + SENSITIVE + ("owner_id",)}
     if not (fields.get("full_name") or "").strip():
         raise ContactError(_("A contact needs a name."), "full_name")
     fields["full_name"] = fields["full_name"].strip()
-    contact = Contact(**fields)
-    contact.owner_id = fields.get("owner_id") or actor.id
-    if tags is not None:
-        contact.tags = tags
-    _sync_derived(contact)
-    return contact
+    fields["owner_id"] = fields.get("owner_id") or actor.id
+    fields.update(derived_values(fields["full_name"], fields.get("email")))
+    return fields
 
 
 def create_contact(data: dict[str, Any], *, actor: User, tags: list[Tag] | None = None) -> Contact:
     """Create a contact from validated form data (unknown keys are ignored)."""
-    contact = build_contact(data, actor=actor, tags=tags)
+    contact = Contact(**contact_values(data, actor=actor))
+    if tags is not None:
+        contact.tags = tags
     db.session.add(contact)
     db.session.flush()
     record(actor, "create", contact, changes={"full_name": contact.full_name})
@@ -216,23 +223,16 @@ def add_contact(
     return contact
 
 
-def build_permitted_contact(
-    data: dict[str, Any],
-    *,
-    actor: User,
-    may_set_sensitive: bool,
-    may_set_owner: bool,
-    tags: list[Tag] | None = None,
-) -> Contact:
-    """What add_contact creates (only the fields this actor may set, consent dated), not yet added."""
-    contact = build_contact(
-        _permitted(data, may_set_sensitive=may_set_sensitive, may_set_owner=may_set_owner),
-        actor=actor,
-        tags=tags,
+def permitted_contact_values(
+    data: dict[str, Any], *, actor: User, may_set_sensitive: bool, may_set_owner: bool
+) -> dict[str, Any]:
+    """What add_contact creates (only the fields this actor may set, consent dated), as column values."""
+    values = contact_values(
+        _permitted(data, may_set_sensitive=may_set_sensitive, may_set_owner=may_set_owner), actor=actor
     )
-    if contact.consent_to_contact or contact.consent_to_share:
-        contact.consent_recorded_at = utcnow()
-    return contact
+    if values.get("consent_to_contact") or values.get("consent_to_share"):
+        values["consent_recorded_at"] = utcnow()
+    return values
 
 
 def edit_contact(

@@ -82,6 +82,6 @@ def record_many(
         for entity_id, changes in changes_by_id
     ]
     for start in range(0, len(rows), 1000):
-        db.session.execute(insert(AuditEntry), rows[start : start + 1000])
+        db.session.execute(insert(AuditEntry.__table__), rows[start : start + 1000])
     log.debug("audit: actor=%s action=%s %s x%d", actor.id if actor else None, action, entity_type, len(rows))
     return len(rows)

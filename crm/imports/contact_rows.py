@@ -269,7 +269,7 @@ def create_contacts(check: ContactCheck, *, actor: User) -> list[int]:
         db.session.execute(insert(contact_tags), part)
     rows = [{"contact_id": cid, "organisation_id": o.id, "position": position} for cid, o, position in linked]
     for part in chunks(rows, 1000):
-        db.session.execute(insert(Affiliation), part)
+        db.session.execute(insert(Affiliation.__table__), part)
     record_many(
         actor,
         "create",
@@ -327,7 +327,7 @@ def _insert_contacts(rows: list[dict[str, Any]]) -> list[int]:
         groups.setdefault(tuple(sorted(row)), []).append({**row, "id": contact_id})
     for group in groups.values():  # executemany needs the same keys in every row
         for part in chunks(group, 1000):
-            db.session.execute(insert(Contact), part)
+            db.session.execute(insert(Contact.__table__), part)
     return ids
 
 

@@ -89,3 +89,22 @@ def test_a_ten_times_larger_file_takes_the_same_number_of_statements(
     few, many = statements(40, 0), statements(400, 1000)
     assert many == few
     assert db.session.scalar(select(func.count()).select_from(Contact)) == 440
+
+
+def test_addresses_at_an_already_checked_domain_are_still_checked_for_their_own_part():
+    from crm.imports.values import ValueProblem, check_email
+
+    assert check_email(" first@webinar.example ") == "first@webinar.example"
+    assert check_email("second.person+kz@webinar.example") == "second.person+kz@webinar.example"
+    for bad in (
+        "two..dots@webinar.example",
+        ".lead@webinar.example",
+        "no-at-sign",
+        "x@",
+        "a b@webinar.example",
+    ):
+        try:
+            check_email(bad)
+        except ValueProblem:
+            continue
+        raise AssertionError(f"{bad!r} was accepted")

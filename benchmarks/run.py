@@ -252,6 +252,14 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
 
         from sqlalchemy import create_engine, text
 
+        if not sqlite_file:
+            # A freshly bulk-loaded PostgreSQL database has no planner statistics until autovacuum
+            # gets to it (in production it has long had them); SQLite has no automatic ANALYZE, so
+            # its figures are left as users get them.
+            with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+                conn.execute(text("ANALYZE"))
+            log("PostgreSQL: ANALYZE run after seeding")
+
         from crm import create_app
         from crm.auth.services import create_user
         from crm.contacts.columns import PRESETS

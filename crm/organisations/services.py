@@ -135,12 +135,6 @@ def website_link(organisation: Organisation) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
-def organisation_choices() -> list[tuple[str, str]]:
-    """(id, name) for select boxes, sorted by name."""
-    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name_latin))
-    return [(str(oid), name) for oid, name in rows]
-
-
 # --- Choosing one organisation in a form: type to search, never a list of all of them ------------
 
 LOOKUP_LIMIT = 20

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, literal, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, case, literal, or_, select, union
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
@@ -363,9 +363,13 @@ def contact_detail(contact: Contact) -> ContactDetail:
     present_in = select(interaction_contacts.c.interaction_id).where(
         interaction_contacts.c.contact_id == contact.id
     )
+    # The contact's interactions as one small id set first (a UNION, not an OR): with an OR,
+    # PostgreSQL walks every interaction newest first looking for them (250 ms at 200,000).
+    on_threads = aliased(Interaction)
+    mine = union(select(on_threads.id).where(on_threads.thread_id.in_(thread_ids)), present_in)
     timeline = db.session.scalars(
         select(Interaction)
-        .where(or_(Interaction.thread_id.in_(thread_ids), Interaction.id.in_(present_in)))
+        .where(Interaction.id.in_(mine))
         .options(joinedload(Interaction.thread), joinedload(Interaction.author))
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(TIMELINE_LIMIT)

@@ -171,18 +171,27 @@ def run_cli(env: dict[str, str], *args: str) -> None:
 
 
 def pages_for_count(contact_id: int, organisation_id: int, thread_id: int) -> list[str]:
-    paths = [
+    return [
         "/contacts?country=KZ&sort=name&page=50",
         f"/contacts/{contact_id}",
+        "/organisations?country=KZ&page=5",
         f"/organisations/{organisation_id}",
+        "/threads?kind=consultation&page=5",
         f"/threads/{thread_id}",
+        "/inquiries?status=new&page=5",
+        "/inquiries/1",
+        "/events",
+        "/events/1",
+        "/countries",
+        "/countries/KZ",
         "/pipeline/inquiries",
         "/pipeline/threads?kind=consultation",
+        "/pipeline/membership",
         "/reports",
         "/search?q=Nurgal",
+        "/organisations/lookup?q=legal",
         "/",
     ]
-    return paths
 
 
 def count_statements(app, password: str, paths: list[str]) -> None:
@@ -242,6 +251,14 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
         log(f"Migrated and seeded in {time.perf_counter() - started:.1f} s")
 
         from sqlalchemy import create_engine, text
+
+        if not sqlite_file:
+            # A freshly bulk-loaded PostgreSQL database has no planner statistics until autovacuum
+            # gets to it (in production it has long had them); SQLite has no automatic ANALYZE, so
+            # its figures are left as users get them.
+            with create_engine(url, isolation_level="AUTOCOMMIT").connect() as conn:
+                conn.execute(text("ANALYZE"))
+            log("PostgreSQL: ANALYZE run after seeding")
 
         from crm import create_app
         from crm.auth.services import create_user
@@ -327,6 +344,10 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
             thread_id = conn.execute(
                 text("SELECT thread_id FROM interactions GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
             ).scalar()
+            # Threads that exist, for the mixed load's writes (a small seed has fewer than 1,000).
+            write_threads = list(
+                conn.execute(text("SELECT id FROM threads ORDER BY id LIMIT 1000")).scalars()
+            )
         details = {
             f"/contacts/{contact_id}": [
                 f"SELECT * FROM contacts WHERE id = {contact_id}",
@@ -355,16 +376,40 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
             raw = statistics.median(timed(sql(statements), reps * 3))
             report(f"detail {path}", timed(lambda path=path: client.get(path), reps), bare + raw, 3)
 
+        def cards(table: str, column: str, values: dict[str, int], order: str, done_at: str, where: str = ""):
+            """The LIMITed query of each column's cards, as the board runs them (by index)."""
+            return [
+                f"SELECT * FROM {table} WHERE {where}{column} = '{value}' "
+                f"ORDER BY {order if limit > 10 else done_at + ' DESC, ' + order} LIMIT {limit}"
+                for value, limit in values.items()
+            ]
+
+        inquiry_columns = {"new": 50, "assigned": 50, "responded": 50, "converted": 10, "closed": 10}
+        stages = ("requested", "scheduled", "in_progress", "follow_up")
+        thread_columns = {**dict.fromkeys(stages, 50), "completed": 10, "dropped": 10}
+        thread_order = "next_action_due IS NULL, next_action_due, stage_changed_at, id"
         boards = {
-            "/pipeline/inquiries": ["SELECT status, count(*) FROM inquiries GROUP BY status"],
+            "/pipeline/inquiries": [
+                "SELECT status, count(*) FROM inquiries GROUP BY status",
+                *cards("inquiries", "status", inquiry_columns, "received_at, id", "status_changed_at"),
+            ],
             "/pipeline/threads?kind=consultation": [
-                "SELECT stage, count(*) FROM threads WHERE kind = 'consultation' GROUP BY stage"
+                "SELECT stage, count(*) FROM threads WHERE kind = 'consultation' GROUP BY stage",
+                *cards(
+                    "threads",
+                    "stage",
+                    thread_columns,
+                    thread_order,
+                    "stage_changed_at",
+                    "kind = 'consultation' AND ",
+                ),
             ],
             "/reports": [
                 "SELECT status, count(*) FROM inquiries GROUP BY status",
                 "SELECT kind, stage, count(*) FROM threads GROUP BY kind, stage",
                 "SELECT event_id, count(*) FROM inquiries GROUP BY event_id",
                 "SELECT country_code, count(*) FROM inquiries GROUP BY country_code",
+                "SELECT owner_id, count(*) FROM threads WHERE stage NOT IN ('completed', 'dropped') GROUP BY owner_id",
             ],
         }
         for path, statements in boards.items():
@@ -422,10 +467,23 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
             n_small = conn.execute(
                 text(f"SELECT count(*) FROM contacts WHERE country_code = '{small_country}'")
             ).scalar()
+        # The same rows and columns as the app's "full" preset, organisations, positions and tags
+        # included (current affiliations in order, tags by name), as one would write it by hand.
+        joined = "string_agg({0}, '; ' ORDER BY {1})" if not sqlite_file else "group_concat({0}, '; ')"
         floor_sql = (
-            "SELECT c.full_name, c.name_latin, c.email, c.phone, c.country_code, c.languages, c.stakeholder_type, "
-            "c.consent_to_contact, c.consent_to_share, c.consent_method, c.do_not_contact, c.notes, u.email "
-            "FROM contacts c LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.name_latin, c.id"
+            "SELECT c.full_name, c.name_latin, c.email, c.phone, c.country_code, coalesce(a.orgs, ''), "
+            "coalesce(a.positions, ''), c.languages, c.stakeholder_type, c.consent_to_contact, "
+            "c.consent_to_share, c.consent_method, c.do_not_contact, c.notes, u.email, coalesce(t.tags, '') "
+            "FROM contacts c LEFT JOIN users u ON u.id = c.owner_id "
+            f"LEFT JOIN (SELECT contact_id, {joined.format('name', 'id')} AS orgs, "
+            f"{joined.format('position', 'id')} AS positions FROM (SELECT a.contact_id, a.id, o.name, "
+            "a.position FROM affiliations a JOIN organisations o ON o.id = a.organisation_id "
+            "WHERE a.end_on IS NULL OR a.end_on >= CURRENT_DATE ORDER BY a.contact_id, a.id) x "
+            "GROUP BY contact_id) a ON a.contact_id = c.id "
+            f"LEFT JOIN (SELECT contact_id, {joined.format('name', 'name')} AS tags FROM (SELECT ct.contact_id, "
+            "g.name FROM contact_tags ct JOIN tags g ON g.id = ct.tag_id ORDER BY ct.contact_id, g.name) y "
+            "GROUP BY contact_id) t ON t.contact_id = c.id "
+            "ORDER BY c.name_latin, c.id"
         )
         sqlite3_cli = shutil.which("sqlite3")
         if sqlite_file and sqlite3_cli:
@@ -568,7 +626,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
                             status, _ = me.request("GET", "/health")
                         elif r.random() < 0.1:
                             status, _ = me.post(
-                                f"/threads/{r.randrange(1, 1000)}/interactions",
+                                f"/threads/{r.choice(write_threads)}/interactions",
                                 [("kind", "note"), ("summary", "Benchmark note")],
                             )
                         else:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
+
+from sqlalchemy import insert
 
 from crm.extensions import db
 from crm.models import AuditEntry, User
@@ -62,3 +65,23 @@ def apply_changes(obj: Any, data: dict[str, Any]) -> dict[str, list[Any]]:
             changed[field] = [_plain(old), _plain(new)]
             setattr(obj, field, new)
     return changed
+
+
+def record_many(
+    actor: User | None, action: str, entity_type: str, changes_by_id: Iterable[tuple[int, dict[str, Any]]]
+) -> int:
+    """The audit entries `record` would write for many records (bulk imports), in multi-row INSERTs."""
+    rows = [
+        {
+            "actor_id": actor.id if actor is not None else None,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "changes": {k: _plain(v) for k, v in changes.items()},
+        }
+        for entity_id, changes in changes_by_id
+    ]
+    for start in range(0, len(rows), 1000):
+        db.session.execute(insert(AuditEntry.__table__), rows[start : start + 1000])
+    log.debug("audit: actor=%s action=%s %s x%d", actor.id if actor else None, action, entity_type, len(rows))
+    return len(rows)

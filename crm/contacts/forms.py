@@ -14,11 +14,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from crm.countries.services import region_filter_options
 from crm.forms import (
-    BLANK,
     OptionalSelectField,
     country_field_choices,
     optional_int,
@@ -27,7 +26,7 @@ from crm.forms import (
     user_choices,
 )
 from crm.models.enums import StakeholderType
-from crm.organisations.services import organisation_choices
+from crm.organisations.forms import OrganisationField
 from crm.safety.conflicts import VersionField
 
 
@@ -69,7 +68,7 @@ class ContactForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), filters=[strip])
     lived_experience = BooleanField(_l("Lived experience of statelessness"))
     sensitive_notes = TextAreaField(_l("Sensitive notes"), filters=[strip])
-    organisation = OptionalSelectField(_l("Organisation"), coerce=optional_int)
+    organisation = OrganisationField(_l("Organisation"))
     position = StringField(_l("Position"), validators=[Length(max=200)], filters=[strip])
     version = VersionField()
 
@@ -99,8 +98,6 @@ def contact_form(
     form = type("ContactForm", (ContactForm,), removed)(obj=obj)
     if may_set_owner:
         form.owner_id.choices = user_choices()
-    if creating:
-        form.organisation.choices = [BLANK, *organisation_choices()]
     form.country_code.choices = country_field_choices()
     form.stakeholder_type.choices = StakeholderType.choices()
     form.tags.choices = tag_choices()
@@ -110,10 +107,8 @@ def contact_form(
 
 
 class AffiliationForm(FlaskForm):
-    organisation = OptionalSelectField(
-        _l("Organisation"),
-        coerce=optional_int,
-        validators=[DataRequired(message=_l("Choose an organisation."))],
+    organisation = OrganisationField(
+        _l("Organisation"), validators=[InputRequired(message=_l("Choose an organisation."))]
     )
     position = StringField(_l("Position"), validators=[Length(max=200)], filters=[strip])
     start_on = DateField(_l("From"), validators=[Optional()])
@@ -121,9 +116,7 @@ class AffiliationForm(FlaskForm):
 
 
 def affiliation_form() -> AffiliationForm:
-    form = AffiliationForm()
-    form.organisation.choices = [("", _l("Choose an organisation…")), *organisation_choices()]
-    return form
+    return AffiliationForm()
 
 
 class ConfirmForm(FlaskForm):

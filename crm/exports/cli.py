@@ -36,12 +36,14 @@ def _check_filters(filters: dict[str, str]) -> None:
 
 def _write(export: ContactExport, target: IO[bytes]) -> None:
     if export.file_format == "xlsx":
-        write_xlsx(target, export.header, services.table_chunks(export), "Contacts")
+        write_xlsx(
+            target, export.header, services.table_chunks(export, guarded=True), "Contacts", guarded=True
+        )
         return
     if export.file_format == "vcf":
         blocks = vcard_chunks(services.card_chunks(export))
     else:
-        blocks = csv_chunks(export.header, services.table_chunks(export))
+        blocks = csv_chunks(export.header, services.table_chunks(export, guarded=True), guarded=True)
     for block in blocks:
         target.write(block)
 

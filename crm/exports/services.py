@@ -1,7 +1,8 @@
 """Contact exports: which rows (a list page's filter or a contact list), consent rules, columns, audit.
 
-Rows are read as plain columns in chunks (`yield_per`), never as ORM objects, with one query per
-chunk for each many-valued column (organisations, tags): memory holds one chunk at a time.
+Rows are read as plain columns in chunks (`yield_per`, a server-side cursor on PostgreSQL), never as
+ORM objects, in one statement: the many-valued columns (organisations, tags) are joined into their
+cells by the database. Memory holds one chunk at a time.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import String, and_, bindparam, case, func, or_, select, type_coerce
+from sqlalchemy import Select, String, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
 
 from crm.audit.services import record
 from crm.contacts.columns import (
@@ -28,6 +31,7 @@ from crm.contacts.columns import (
 )
 from crm.contacts.services import CONTACT_FILTERS, CONTACT_SORTS, contact_list_query
 from crm.errors import DomainError
+from crm.exports.writers import FORMULA_TRIGGERS
 from crm.extensions import db
 from crm.listing import sort_expression
 from crm.lists.services import list_condition
@@ -264,112 +268,127 @@ def _current_affiliation():
     return or_(Affiliation.end_on.is_(None), Affiliation.end_on >= utcnow().date())
 
 
-def _linked_queries(keys: set[str]) -> list[tuple[str, Any]]:
-    """Statements for the many-valued columns, built once per export and run per chunk of ids.
+def _joined_in_sql(value: Any, order: Any, stmt: Select) -> Any:
+    """The values of `stmt` (correlated to the contact) joined with "; " in `order`, by the database.
 
-    An expanding bind parameter keeps the statement cached: 1,000 ids are not coerced anew each time.
+    PostgreSQL has string_agg(… ORDER BY …); SQLite's group_concat follows the order of an ordered
+    subquery.
     """
-    ids = bindparam("ids", expanding=True)
-    queries: list[tuple[str, Any]] = []
-    if keys & {"organisations", "positions"}:
-        queries.append(
-            (
-                "affiliations",
-                select(Affiliation.contact_id, Organisation.name, Affiliation.position)
-                .join(Organisation, Organisation.id == Affiliation.organisation_id)
-                .where(Affiliation.contact_id.in_(ids), _current_affiliation(), Organisation.live())
-                .order_by(Affiliation.contact_id, Affiliation.id),
-            )
+    if db.session.get_bind().dialect.name == "postgresql":
+        joined = stmt.with_only_columns(func.string_agg(value, aggregate_order_by(LIST_SEPARATOR, order)))
+        return func.coalesce(joined.scalar_subquery(), "")
+    ordered = stmt.with_only_columns(value.label("value")).order_by(order).correlate(Contact).subquery()
+    return func.coalesce(select(func.group_concat(ordered.c.value, LIST_SEPARATOR)).scalar_subquery(), "")
+
+
+def _linked_column(key: str) -> Any:
+    """A many-valued column as one text cell: current organisations (and positions, in the same
+    order) or tags (by name)."""
+    if key == "tags":
+        stmt = (
+            select(Tag.name)
+            .select_from(contact_tags)
+            .join(Tag, Tag.id == contact_tags.c.tag_id)
+            .where(contact_tags.c.contact_id == Contact.id)
         )
-    if "tags" in keys:
-        queries.append(
-            (
-                "tags",
-                select(contact_tags.c.contact_id, Tag.name)
-                .join(Tag, Tag.id == contact_tags.c.tag_id)
-                .where(contact_tags.c.contact_id.in_(ids))
-                .order_by(contact_tags.c.contact_id, Tag.name),
-            )
-        )
-    return queries
-
-
-def _linked(queries: list[tuple[str, Any]], ids: list[int]) -> dict[str, dict[int, list[str]]]:
-    """Organisations, positions (current affiliations, in the same order) and tags of one chunk."""
-    linked: dict[str, dict[int, list[str]]] = {key: {} for key in _LINKED}
-    connection = db.session.connection()
-    for kind, query in queries:
-        rows = connection.execute(query, {"ids": ids})
-        if kind == "tags":
-            for contact_id, name in rows:
-                linked["tags"].setdefault(contact_id, []).append(name)
-            continue
-        for contact_id, name, position in rows:
-            linked["organisations"].setdefault(contact_id, []).append(name)
-            linked["positions"].setdefault(contact_id, []).append(position or "")
-    return linked
-
-
-def _partitions(
-    export: ContactExport, keys: list[str]
-) -> Iterator[tuple[Any, dict[str, dict[int, list[str]]]]]:
-    """(rows, linked values) a chunk at a time; a row is (id, *scalar columns in `keys` order)."""
-    scalar = [key for key in keys if key in _SCALAR]
-    stmt = (
-        export.source.select(Contact.id, *(_as_text(key).label(key) for key in scalar))
-        .where(*export.conditions)
-        .order_by(*export.source.order_by)
+        return _joined_in_sql(Tag.name, Tag.name, stmt)
+    affiliations = (
+        select(Affiliation.id)
+        .select_from(Affiliation)
+        .join(Organisation, Organisation.id == Affiliation.organisation_id)
+        .where(Affiliation.contact_id == Contact.id, _current_affiliation(), Organisation.live())
     )
-    queries = _linked_queries(set(keys))
+    if key == "organisations":
+        return _joined_in_sql(Organisation.name, Affiliation.id, affiliations)
+    # Only separators when no position is given: table_chunks empties those cells.
+    return _joined_in_sql(func.coalesce(Affiliation.position, ""), Affiliation.id, affiliations)
+
+
+def _first_linked(key: str) -> Any:
+    """The first current organisation's name, or the position held there (for vCards)."""
+    value = Organisation.name if key == "organisations" else func.coalesce(Affiliation.position, "")
+    first = (
+        select(value)
+        .select_from(Affiliation)
+        .join(Organisation, Organisation.id == Affiliation.organisation_id)
+        .where(Affiliation.contact_id == Contact.id, _current_affiliation(), Organisation.live())
+        .order_by(Affiliation.id)
+        .limit(1)
+    )
+    return func.coalesce(first.scalar_subquery(), "")
+
+
+# Cells that can hold what a person typed; the others are codes, enum values or yes/no.
+_FREE_TEXT = {"full_name", "name_latin", "email", "phone", "languages", "consent_method", "notes"}
+_FREE_TEXT |= {"sensitive_notes", "owner"}
+
+
+def _guarded(expr: Any) -> Any:
+    """The cell with a leading apostrophe when a spreadsheet could take it for a formula (as
+    crm.exports.writers.neutralise does), worked out by the database for every row at once."""
+    postgresql = db.session.get_bind().dialect.name == "postgresql"  # its text cannot hold NUL anyway
+    triggers = [trigger for trigger in FORMULA_TRIGGERS if trigger != "\0" or not postgresql]
+    starts = func.substr(expr, 1, 1)
+    return case((starts.in_(triggers), literal("'").concat(expr)), else_=expr)
+
+
+def _rows(export: ContactExport, columns: list[Any], *, owner: Any = None) -> Iterator[Any]:
+    """The columns a chunk of rows at a time, in the export's order, as plain rows."""
+    stmt = export.source.select(*columns).where(*export.conditions).order_by(*export.source.order_by)
+    if owner is not None:
+        stmt = stmt.outerjoin(owner, owner.id == Contact.owner_id)
     result = stream(stmt)
     try:
-        for partition in result.partitions():
-            yield partition, _linked(queries, [row[0] for row in partition]) if queries else {}
+        yield from result.partitions()
     finally:
         result.close()
 
 
-def _joined(values: list[str]) -> str:
-    return LIST_SEPARATOR.join(values) if any(values) else ""
+def table_chunks(export: ContactExport, *, guarded: bool = False) -> Iterator[list[Any]]:
+    """Rows for CSV and XLSX in the export's column order, values as the shared column spec writes them.
 
-
-def table_chunks(export: ContactExport) -> Iterator[list[list[Any]]]:
-    """Rows for CSV and XLSX in the export's column order, values as the shared column spec writes them."""
-    keys = [column.key for column in export.columns]
-    scalar = [key for key in keys if key in _SCALAR]
-    # Where each output cell comes from: a position in the SQL row, or a many-valued column.
-    plan = [(scalar.index(key) + 1, key) if key in _SCALAR else (0, key) for key in keys]
-    for partition, linked in _partitions(export, keys):
-        if not linked:
-            yield [list(row[1:]) for row in partition]
+    One statement: the many-valued columns are joined by the database too. With `guarded` the
+    formula guard is applied here (in SQL for plain columns; in Python for the cells a subquery
+    makes, which SQLite would otherwise run three times), so the writer need not look at each
+    cell again (csv_chunks/write_xlsx with guarded=True).
+    """
+    owner = aliased(User) if any(column.key == "owner" for column in export.columns) else None
+    columns, computed = [], []
+    for at, column in enumerate(export.columns):
+        if column.key in _LINKED:
+            columns.append(_linked_column(column.key))
+            computed.append(at)
             continue
-        joined = {key: {cid: _joined(values) for cid, values in linked[key].items()} for key in _LINKED}
-        yield [[row[at] if at else joined[key].get(row[0], "") for at, key in plan] for row in partition]
+        expr = func.coalesce(owner.email, "") if column.key == "owner" else _as_text(column.key)
+        columns.append(_guarded(expr) if guarded and column.key in _FREE_TEXT else expr)
+    positions = [at for at, column in enumerate(export.columns) if column.key == "positions"]
+    triggers = tuple(FORMULA_TRIGGERS)
+    for partition in _rows(export, columns, owner=owner):
+        rows = [list(row) for row in partition]
+        if not computed:
+            yield rows
+            continue
+        for row in rows:
+            for at in positions:
+                if not row[at].rstrip(LIST_SEPARATOR):  # no position given at any organisation
+                    row[at] = ""
+            if guarded:
+                for at in computed:
+                    if row[at].startswith(triggers):
+                        row[at] = "'" + row[at]
+        yield rows
 
 
 def card_chunks(export: ContactExport) -> Iterator[list[dict[str, str]]]:
     """Fields for vCards: name, first current organisation and its position, e-mail, phone, notes."""
-    keys = [column.key for column in export.columns]
-    scalar = [key for key in keys if key in _SCALAR]
-    at = {key: scalar.index(key) + 1 for key in scalar}
-    chosen = set(keys)
-
-    def value(row: Any, key: str) -> str:
-        return row[at[key]] if key in at else ""
-
-    for partition, linked in _partitions(export, keys):
-        organisations, positions = linked.get("organisations", {}), linked.get("positions", {})
-        yield [
-            {
-                "full_name": row[at["full_name"]],
-                "organisation": organisations.get(row[0], [""])[0] if "organisations" in chosen else "",
-                "title": positions.get(row[0], [""])[0] if "positions" in chosen else "",
-                "email": value(row, "email"),
-                "phone": value(row, "phone"),
-                "note": value(row, "notes"),
-            }
-            for row in partition
-        ]
+    chosen = {column.key for column in export.columns}
+    wanted = [key for key in ("full_name", "email", "phone", "notes") if key in chosen or key == "full_name"]
+    linked = [key for key in ("organisations", "positions") if key in chosen]
+    columns = [_as_text(key) for key in wanted] + [_first_linked(key) for key in linked]
+    names = {"notes": "note", "organisations": "organisation", "positions": "title"}
+    keys = [names.get(key, key) for key in wanted + linked]
+    for partition in _rows(export, columns):
+        yield [dict(zip(keys, row, strict=True)) for row in partition]
 
 
 # --- Audit ---------------------------------------------------------------------------------------

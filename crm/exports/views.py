@@ -54,11 +54,13 @@ def _blocks(spool: IO[bytes]) -> Iterator[bytes]:
         spool.close()
 
 
-def _xlsx(name: str, header: list[str], chunks: Iterable[Any], sheet: str) -> Response:
+def _xlsx(
+    name: str, header: list[str], chunks: Iterable[Any], sheet: str, *, guarded: bool = False
+) -> Response:
     """XLSX cannot be streamed as it is written: openpyxl writes it to a temporary file first."""
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # closed by _blocks
     try:
-        write_xlsx(spool, header, chunks, sheet)
+        write_xlsx(spool, header, chunks, sheet, guarded=guarded)
         spool.seek(0)
     except BaseException:
         spool.close()
@@ -69,11 +71,13 @@ def _xlsx(name: str, header: list[str], chunks: Iterable[Any], sheet: str) -> Re
 def _contact_file(export: ContactExport) -> Response:
     name = export.file_name()
     if export.file_format == "xlsx":
-        return _xlsx(name, export.header, services.table_chunks(export), "Contacts")
+        return _xlsx(
+            name, export.header, services.table_chunks(export, guarded=True), "Contacts", guarded=True
+        )
     if export.file_format == "vcf":
         body = vcard_chunks(services.card_chunks(export))
     else:
-        body = csv_chunks(export.header, services.table_chunks(export))
+        body = csv_chunks(export.header, services.table_chunks(export, guarded=True), guarded=True)
     return _download(name, export.content_type, stream_with_context(body))
 
 

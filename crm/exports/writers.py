@@ -39,8 +39,11 @@ def _csv_row(row: Row) -> list[Any]:
     ]
 
 
-def csv_chunks(header: Sequence[str], chunks: Chunks) -> Iterator[bytes]:
-    """UTF-8 with a BOM (so Excel reads Cyrillic), every field quoted; one bytes block per chunk."""
+def csv_chunks(header: Sequence[str], chunks: Chunks, *, guarded: bool = False) -> Iterator[bytes]:
+    """UTF-8 with a BOM (so Excel reads Cyrillic), every field quoted; one bytes block per chunk.
+
+    `guarded`: the rows' text was already neutralised (in SQL), so cells are not looked at again.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(header)
@@ -48,7 +51,7 @@ def csv_chunks(header: Sequence[str], chunks: Chunks) -> Iterator[bytes]:
     for chunk in chunks:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(map(_csv_row, chunk))
+        writer.writerows(chunk if guarded else map(_csv_row, chunk))
         yield buffer.getvalue().encode("utf-8")
 
 
@@ -63,14 +66,27 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     return cell
 
 
-def write_xlsx(target: str | IO[bytes], header: Sequence[str], chunks: Chunks, title: str) -> None:
-    """A one-sheet workbook written in openpyxl's write-only mode (rows go to disk as they come)."""
+def _guarded_xlsx_row(sheet: Any, row: Row) -> Row:
+    """A row whose text is already neutralised: as it is, unless a cell holds a character XML cannot
+    carry (checked once for the whole row), then cell by cell."""
+    text = "".join(value for value in row if value.__class__ is str)
+    return [_xlsx_cell(sheet, value) for value in row] if ILLEGAL_CHARACTERS_RE.search(text) else row
+
+
+def write_xlsx(
+    target: str | IO[bytes], header: Sequence[str], chunks: Chunks, title: str, *, guarded: bool = False
+) -> None:
+    """A one-sheet workbook written in openpyxl's write-only mode (rows go to disk as they come).
+
+    `guarded`: the rows' text was already neutralised (in SQL): no text cell starts with "=", so
+    openpyxl keeps each as a string, and cells are only rebuilt when a row has a control character.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     sheet.append([_xlsx_cell(sheet, name) for name in header])
     for chunk in chunks:
         for row in chunk:
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
+            sheet.append(_guarded_xlsx_row(sheet, row) if guarded else [_xlsx_cell(sheet, v) for v in row])
     workbook.save(target)
 
 

@@ -47,13 +47,29 @@ _EMAIL_REASONS = (
     ("invalid character", _l("a character an address cannot have")),
     ("too long", _l("too long")),
 )
+# A plain ASCII local part (a subset of what the validator accepts as a "dot-atom").
+_PLAIN_LOCAL = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*")
+# Domains the validator has accepted in this process: a file of 10,000 rows has a few dozen.
+_VALID_DOMAINS: set[str] = set()
 
 
 def check_email(text: str) -> str:
-    """The address as written (trimmed), or ValueProblem with the validator's reason."""
+    """The address as written (trimmed), or ValueProblem with the validator's reason.
+
+    An address whose local part is plain ASCII and whose domain the validator already accepted is
+    valid without asking again (the domain's IDNA checks are most of the validator's time).
+    """
     address = text.strip()
     if not address:
         return ""
+    local, _at, domain = address.rpartition("@")
+    if (
+        domain in _VALID_DOMAINS
+        and len(address) <= 254
+        and len(local) <= 64
+        and _PLAIN_LOCAL.fullmatch(local)
+    ):
+        return address
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -61,6 +77,8 @@ def check_email(text: str) -> str:
         if reason is None:
             raise ValueProblem(_("not a valid e-mail address")) from None
         raise ValueProblem(_("not a valid e-mail address (%(reason)s)", reason=reason)) from None
+    if len(_VALID_DOMAINS) < 10_000:
+        _VALID_DOMAINS.add(domain)
     return address
 
 

@@ -33,7 +33,9 @@ class Event(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     starts_on: Mapped[date] = mapped_column(Date, index=True)
     ends_on: Mapped[date | None] = mapped_column(Date)
-    format: Mapped[EventFormat] = mapped_column(enum_column(EventFormat), default=EventFormat.ONLINE)
+    format: Mapped[EventFormat] = mapped_column(
+        enum_column(EventFormat), default=EventFormat.ONLINE, index=True
+    )
     host_organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisations.id", ondelete="SET NULL"), index=True
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, DateTime, ForeignKey, String, Table, Text, event
+from sqlalchemy import Column, DateTime, ForeignKey, Index, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.base import NEVER_SET, NO_VALUE
 
@@ -52,7 +52,7 @@ class Inquiry(TimestampMixin, db.Model):
     status_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"), index=True)
     converted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The import batch that created this inquiry, so the batch can be undone.
@@ -87,3 +87,8 @@ class Inquiry(TimestampMixin, db.Model):
 def _status_changed(inquiry: Inquiry, value: InquiryStatus, old: object, _initiator: object) -> None:
     if value != old and old is not NO_VALUE and old is not NEVER_SET:
         inquiry.status_changed_at = utcnow()
+
+
+# The inquiry board: each status column's oldest waiting, or its latest finished, read in index order.
+Index("ix_inquiries_status_received_at", Inquiry.status, Inquiry.received_at)
+Index("ix_inquiries_status_status_changed_at", Inquiry.status, Inquiry.status_changed_at)

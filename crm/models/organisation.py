@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Date, DateTime, ForeignKey, Integer, String, Text, and_
+from sqlalchemy import ColumnElement, Date, DateTime, ForeignKey, Index, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
@@ -62,3 +62,7 @@ class Organisation(TimestampMixin, db.Model):
     def live(cls) -> ColumnElement[bool]:
         """SQL condition: neither deleted nor merged away (use in every list, search and export)."""
         return and_(unindexed(cls.deleted_at).is_(None), unindexed(cls.merged_into_id).is_(None))
+
+
+# The organisation list filtered by country and sorted by name reads one index range in order.
+Index("ix_organisations_country_code_name_latin", Organisation.country_code, Organisation.name_latin)

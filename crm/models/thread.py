@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
@@ -108,3 +108,26 @@ class Material(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     language: Mapped[str] = mapped_column(String(20), default="")
     url: Mapped[str] = mapped_column(String(1000), default="")
+
+
+# The thread board: each (kind, stage) column by next action due then time in stage (covering the
+# whole order, so no row is read to sort), or its latest finished.
+Index(
+    "ix_threads_kind_stage_next_action_due",
+    Thread.kind,
+    Thread.stage,
+    Thread.next_action_due,
+    Thread.stage_changed_at,
+)
+Index("ix_threads_kind_stage_stage_changed_at", Thread.kind, Thread.stage, Thread.stage_changed_at)
+# A thread's interactions, newest first (thread page, timeline).
+Index("ix_interactions_thread_id_occurred_at", Interaction.thread_id, Interaction.occurred_at)
+# Open threads per owner (reports): every column the workload counts read, so no row is fetched.
+Index(
+    "ix_threads_workload",
+    Thread.owner_id,
+    Thread.stage,
+    Thread.last_interaction_at,
+    Thread.opened_on,
+    Thread.next_action_due,
+)

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as pgettext  # lazy; this name is one pybabel extracts
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import TextInput
 
 from crm.countries.services import region_filter_options
+from crm.extensions import db
 from crm.forms import (
     OptionalSelectField,
     country_field_choices,
@@ -18,6 +22,7 @@ from crm.forms import (
     optional_str,
     user_choices,
 )
+from crm.models import Organisation
 from crm.models.enums import MembershipStatus, OrganisationKind
 from crm.safety.conflicts import VersionField
 
@@ -74,3 +79,59 @@ def organisation_filter_options() -> dict[str, list[tuple[Any, Any]]]:
         "membership": MembershipStatus.choices(),
         "owner": user_choices(blank=False),
     }
+
+
+class OrganisationLookupInput:
+    """A text input whose datalist static/js/lookup.js makes and fills from /organisations/lookup as you type.
+
+    Without JavaScript it is a plain text field: typing an organisation's exact name works too.
+    """
+
+    def __call__(self, field: Any, **kwargs: Any) -> str:
+        options_id = f"{field.id}-options"
+        kwargs.update(
+            {
+                "list": options_id,
+                "autocomplete": "off",
+                "data-lookup": url_for("organisations.lookup"),
+                "maxlength": "320",
+            }
+        )
+        return TextInput()(field, **kwargs)  # lookup.js adds the <datalist> it fills
+
+
+class OrganisationField(StringField):
+    """Choose one organisation by typing part of its name (never a select of every organisation).
+
+    `data` is the chosen organisation's id (or None); the text typed is kept to show it again.
+    """
+
+    widget = OrganisationLookupInput()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("description", _l("Type part of the name, then pick it from the list."))
+        super().__init__(*args, **kwargs)
+        self.text = ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+
+    def pre_validate(self, form: Any) -> None:
+        from crm.organisations.services import OrganisationError, resolve_organisation
+
+        try:
+            organisation = resolve_organisation(self.text)
+        except OrganisationError as error:
+            raise ValidationError(str(error)) from error
+        self.data = organisation.id if organisation else None
+
+    def _value(self) -> str:
+        if self.text:
+            return self.text
+        if self.data:
+            from crm.organisations.services import organisation_label
+
+            name = db.session.scalar(select(Organisation.name).where(Organisation.id == self.data))
+            return organisation_label(self.data, name) if name else ""
+        return ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +12,6 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from crm.audit.services import apply_changes, record
-from crm.collation import name_order
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
@@ -138,13 +138,68 @@ def website_link(organisation: Organisation) -> str | None:
     return url if url.lower().startswith(("http://", "https://")) else None
 
 
-def organisation_choices() -> list[tuple[str, str]]:
-    """(id, name) for select boxes, sorted by name."""
-    order = name_order(Organisation.name, Organisation.name_latin)
-    rows = db.session.execute(
-        select(Organisation.id, Organisation.name).where(Organisation.live()).order_by(order, Organisation.id)
+# --- Choosing one organisation in a form: type to search, never a list of all of them ------------
+
+LOOKUP_LIMIT = 20
+_PICKED = re.compile(r"\(#(\d{1,9})\)\s*$")
+
+
+def organisation_label(organisation_id: int, name: str) -> str:
+    """What a form field shows for a chosen organisation; `resolve_organisation` reads it back."""
+    return f"{name} (#{organisation_id})"
+
+
+def lookup_organisations(text: str, limit: int = LOOKUP_LIMIT) -> list[dict[str, str]]:
+    """Live organisations whose name contains every word typed (either script), at most `limit`."""
+    words = name_key(text).split()
+    if not words or len(text.strip()) < 2:
+        return []
+    stmt = (
+        select(Organisation.id, Organisation.name, Organisation.country_code)
+        .where(
+            Organisation.live(), *(Organisation.name_key.contains(word, autoescape=True) for word in words)
+        )
+        .order_by(Organisation.name_latin, Organisation.id)
+        .limit(limit)
     )
-    return [(str(oid), name) for oid, name in rows]
+    return [
+        {"value": organisation_label(oid, name), "label": country or ""}
+        for oid, name, country in db.session.execute(stmt)
+    ]
+
+
+def resolve_organisation(text: str) -> Organisation | None:
+    """The organisation a form field names: a picked "Name (#id)", else the one live organisation
+    of that name (any case or script, by its matching key). None when empty; OrganisationError
+    when unknown or ambiguous."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    picked = _PICKED.search(text)
+    if picked:
+        organisation = db.session.get(Organisation, int(picked.group(1)))
+        if organisation is not None and organisation.is_live:
+            return organisation
+    else:
+        found = list(
+            db.session.scalars(
+                select(Organisation)
+                .where(
+                    Organisation.live(),
+                    or_(Organisation.name == text, Organisation.name_key == name_key(text)),
+                )
+                .limit(2)
+            )
+        )
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise OrganisationError(
+                _("Several organisations are called “%(name)s”: pick one from the list.", name=text)
+            )
+    raise OrganisationError(
+        _("No organisation “%(name)s”. Type part of its name and pick it from the list.", name=text)
+    )
 
 
 # --- Reading: the list and detail pages -----------------------------------------------------------

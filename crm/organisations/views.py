@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -42,6 +42,12 @@ def index():
         params=params,
         options=organisation_filter_options(),
     )
+
+
+@bp.route("/organisations/lookup")
+def lookup():
+    """At most a few live organisations matching what was typed, for the type-to-search fields."""
+    return jsonify(results=services.lookup_organisations(request.args.get("q", "")[:100]))
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])

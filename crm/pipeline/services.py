@@ -1,7 +1,8 @@
 """Coordinator boards: inquiries by status, threads by stage, organisations by membership.
 
-Every board is two queries whatever its size: one grouped count per column and one
-query for the cards (at most CARD_LIMIT per column, picked with a window function).
+Every board is two queries whatever its size: one grouped count of the columns and one
+query for the cards (at most CARD_LIMIT per column: a LIMITed query per column, joined
+with UNION ALL, each served by an index on the column and its order).
 Moving a card goes through the same service as the record's own page.
 """
 
@@ -12,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from crm.countries.services import region_condition, territory_name
@@ -134,21 +135,36 @@ class Board:
 
 
 def _limited_per_column(
-    stmt: Select, column: Any, order: list[Any], model: Any, *, done: tuple = (), done_at: Any = None
+    stmt: Select,
+    column: Any,
+    values: Any,
+    order: list[Any],
+    model: Any,
+    *,
+    done: tuple = (),
+    done_at: Any = None,
 ) -> Select:
-    """The cards of every column in one query: at most CARD_LIMIT each, and only the
-    DONE_LIMIT most recent in the columns where work has finished (`done`)."""
-    finished = column.in_(done) if done else literal(False)
-    recent_first = case((finished, done_at), else_=None).desc() if done else literal(0)
-    rank = func.row_number().over(partition_by=column, order_by=[recent_first, *order]).label("rank")
-    ranked = stmt.with_only_columns(model.id, rank, maintain_column_froms=True).subquery()
-    limit = case((finished, DONE_LIMIT), else_=CARD_LIMIT) if done else CARD_LIMIT
-    return (
-        select(model)
-        .join(ranked, ranked.c.id == model.id)
-        .where(ranked.c.rank <= limit)
-        .order_by(ranked.c.rank)
-    )
+    """The cards of every column in one statement: at most CARD_LIMIT each, and only the
+    DONE_LIMIT most recent in the columns where work has finished (`done`).
+
+    Each column is its own small `WHERE column = value ORDER BY … LIMIT n` (served by an index
+    on the column and its order), joined with UNION ALL: the database never sorts the whole
+    board, whatever its size.
+    """
+    picked = []
+    for value in values:
+        finished = value in done
+        ids = (
+            stmt.with_only_columns(model.id, maintain_column_froms=True)
+            .where(column == value)
+            .order_by(*([done_at.desc(), *order] if finished else order))
+            .limit(DONE_LIMIT if finished else CARD_LIMIT)
+            .subquery()
+        )
+        picked.append(select(ids.c.id))
+    shown = union_all(*picked).subquery()
+    recent_first = case((column.in_(done), done_at), else_=None).desc() if done else literal(0)
+    return select(model).where(model.id.in_(select(shown.c.id))).order_by(recent_first, *order)
 
 
 def _counts(stmt: Select, column: Any) -> dict[Any, int]:
@@ -198,7 +214,13 @@ def thread_board(kind: ThreadKind, filters: BoardFilters, clock: Clock) -> Board
     counts = _counts(base, Thread.stage)
     order = [Thread.next_action_due.is_(None), Thread.next_action_due, Thread.stage_changed_at, Thread.id]
     cards_stmt = _limited_per_column(
-        base, Thread.stage, order, Thread, done=tuple(CLOSED_STAGES), done_at=Thread.stage_changed_at
+        base,
+        Thread.stage,
+        STAGES_BY_KIND[kind],
+        order,
+        Thread,
+        done=tuple(CLOSED_STAGES),
+        done_at=Thread.stage_changed_at,
     ).options(selectinload(Thread.owner), selectinload(Thread.organisations), selectinload(Thread.countries))
     by_stage: dict[Any, list[Card]] = {}
     for thread in db.session.scalars(cards_stmt):
@@ -274,6 +296,7 @@ def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
     cards_stmt = _limited_per_column(
         base,
         Inquiry.status,
+        InquiryStatus,
         [Inquiry.received_at, Inquiry.id],
         Inquiry,
         done=(InquiryStatus.CONVERTED, InquiryStatus.CLOSED),
@@ -347,6 +370,7 @@ def membership_board(filters: BoardFilters, clock: Clock) -> Board:
     cards_stmt = _limited_per_column(
         base,
         Organisation.membership_status,
+        MEMBERSHIP_COLUMNS,
         order,
         Organisation,
         done=(MembershipStatus.MEMBER, MembershipStatus.FORMER),

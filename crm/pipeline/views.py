@@ -106,6 +106,9 @@ def _render(board: services.Board, title: str, kind: str, list_args: dict[str, s
         },
         stale_label=pages.stale_label % {"days": current_app.config["STALE_DAYS"]},
         list_url=lambda key: url_for(pages.list_endpoint, **{pages.list_param: key}, **carried),
+        # Translated once, filled in per card (a board has up to a few hundred cards).
+        t_select=_("Select %(title)s"),
+        t_move_to=_("Move %(title)s to"),
         **extra,
     )
 

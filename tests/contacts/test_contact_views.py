@@ -219,7 +219,10 @@ def test_viewer_cannot_edit_or_affiliate(client, viewer, login, make_contact, ma
     contact, organisation = make_contact(), make_organisation()
     login(viewer)
     assert client.get(f"/contacts/{contact.id}/edit").status_code == 403
-    response = client.post(f"/contacts/{contact.id}/affiliations", data={"organisation": organisation.id})
+    response = client.post(
+        f"/contacts/{contact.id}/affiliations",
+        data={"organisation": f"{organisation.name} (#{organisation.id})"},
+    )
     assert response.status_code == 403
 
 
@@ -233,7 +236,7 @@ def test_staff_creates_a_contact_with_an_organisation(client, staff, login, db, 
             "email": "Zhanna@Example.KZ",
             "country_code": "KZ",
             "stakeholder_type": "lawyer",
-            "organisation": organisation.id,
+            "organisation": f"{organisation.name} (#{organisation.id})",
             "position": "Legal adviser",
             "consent_to_contact": "y",
         },
@@ -342,7 +345,11 @@ def test_add_and_remove_affiliation(client, staff, login, db, make_contact, make
     login(staff)
     response = client.post(
         f"/contacts/{contact.id}/affiliations",
-        data={"organisation": organisation.id, "position": "Director", "start_on": "2023-01-01"},
+        data={
+            "organisation": f"{organisation.name} (#{organisation.id})",
+            "position": "Director",
+            "start_on": "2023-01-01",
+        },
     )
     assert response.status_code == 302
     affiliation = db.session.scalar(select(Affiliation).where(Affiliation.contact_id == contact.id))
@@ -363,7 +370,10 @@ def test_affiliation_twice_shows_the_error_and_saves_nothing(
     add_affiliation(contact, organisation, "Director", actor=staff)
     login(staff)
     before = _count(db, Affiliation)
-    response = client.post(f"/contacts/{contact.id}/affiliations", data={"organisation": organisation.id})
+    response = client.post(
+        f"/contacts/{contact.id}/affiliations",
+        data={"organisation": f"{organisation.name} (#{organisation.id})"},
+    )
     assert response.status_code == 200
     assert re.search(
         r'id="organisation-error"[^>]*>\s*This contact is already affiliated', response.get_data(as_text=True)
@@ -378,7 +388,11 @@ def test_affiliation_ending_before_start_shows_the_error(
     login(staff)
     response = client.post(
         f"/contacts/{contact.id}/affiliations",
-        data={"organisation": organisation.id, "start_on": "2024-05-01", "end_on": "2024-04-01"},
+        data={
+            "organisation": f"{organisation.name} (#{organisation.id})",
+            "start_on": "2024-05-01",
+            "end_on": "2024-04-01",
+        },
     )
     assert response.status_code == 200
     assert re.search(r'id="end_on-error"[^>]*>\s*The end date is before', response.get_data(as_text=True))

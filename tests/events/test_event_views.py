@@ -35,7 +35,8 @@ def test_admin_creates_event(client, login, admin, db, make_organisation):
     login(admin)
     assert client.get("/events/new").status_code == 200
     response = client.post(
-        "/events/new", data=_form(format="hybrid", host_organisation_id=str(host.id), ends_on="2026-09-02")
+        "/events/new",
+        data=_form(format="hybrid", host_organisation_id=f"{host.name} (#{host.id})", ends_on="2026-09-02"),
     )
     assert response.status_code == 302
     event = db.session.scalar(select(Event).where(Event.title == "Webinar: documentation campaigns"))

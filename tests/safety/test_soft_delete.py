@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.contacts.services import add_affiliation, contact_filter_conditions, likely_contacts
-from crm.events.forms import organisation_choices as event_host_choices
 from crm.exports import records
 from crm.exports.services import consent_summary, source_from_filters, source_from_list
 from crm.imports.rows import KnownContacts
@@ -18,7 +17,7 @@ from crm.models import AuditEntry, Contact, Organisation
 from crm.models.enums import MembershipStatus
 from crm.organisations.services import (
     likely_organisations,
-    organisation_choices,
+    lookup_organisations,
     organisation_filter_conditions,
     people_counts,
 )
@@ -208,8 +207,7 @@ def test_boards_reports_and_pickers_leave_them_out(db, staff, pair):
     assert [card.title for column in board.columns for card in column.cards] == ["Live Org"]
     report = funnel(ReportFilters(), now=NOW, today=NOW.date(), stale_days=14)
     assert report.new_members == 1
-    assert [name for _, name in organisation_choices()] == ["Live Org"]
-    assert [name for _, name in event_host_choices()] == ["—", "Live Org"]
+    assert [o["value"] for o in lookup_organisations("Org")] == [f"Live Org (#{live_org.id})"]
 
 
 def test_matching_for_inquiries_imports_and_new_threads_leaves_them_out(db, staff, pair, make_inquiry):

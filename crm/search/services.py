@@ -61,9 +61,9 @@ def _sqlite_ranked(parsed: ParsedQuery, kind: int, limit: int) -> tuple[str, dic
     params |= {"any": fts_expression(parsed), "whole": fts_expression(parsed, prefix=False, names_only=True)}
     in_kind = "rowid >= :low AND rowid < :high"
     tiers = [
-        f"SELECT rowid, 1 AS tier FROM search_fts WHERE search_fts MATCH :whole AND {in_kind}"
+        f"SELECT rowid, 1 AS tier FROM search_fts WHERE search_fts MATCH :whole AND {in_kind}"  # nosec B608
         " ORDER BY rowid LIMIT :n2",
-        f"SELECT rowid, 2 AS tier FROM search_fts WHERE search_fts MATCH :any AND {in_kind}"
+        f"SELECT rowid, 2 AS tier FROM search_fts WHERE search_fts MATCH :any AND {in_kind}"  # nosec B608
         " ORDER BY rowid LIMIT :n3",
     ]
     key_words = parsed.key.split()
@@ -82,14 +82,14 @@ def _sqlite_ranked(parsed: ParsedQuery, kind: int, limit: int) -> tuple[str, dic
         found = " OR ".join(f"instr(exact, :needle_{n}) > 0" for n in range(len(parsed.needles)))
         params |= {f"needle_{n}": f"|{needle}|" for n, needle in enumerate(parsed.needles)}
         tiers.append(
-            f"SELECT rowid, 0 AS tier FROM search_fts WHERE search_fts MATCH :any AND {in_kind}"
+            f"SELECT rowid, 0 AS tier FROM search_fts WHERE search_fts MATCH :any AND {in_kind}"  # nosec B608
             f" AND ({found}) ORDER BY rowid LIMIT :n"
         )
-    union = " UNION ALL ".join(f"SELECT * FROM ({tier})" for tier in tiers)
+    union = " UNION ALL ".join(f"SELECT * FROM ({tier})" for tier in tiers)  # nosec B608
     newest = kind in (index.INQUIRY, index.THREAD)
     record = f"{index.ID_SPAN - 1} - rowid % {index.ID_SPAN}" if newest else f"rowid % {index.ID_SPAN}"
     sql = (
-        f"SELECT {record} AS id, min(tier) AS tier, rowid AS closeness FROM ({union})"
+        f"SELECT {record} AS id, min(tier) AS tier, rowid AS closeness FROM ({union})"  # nosec B608
         " GROUP BY rowid ORDER BY min(tier), rowid LIMIT :n"
     )
     return sql, params
@@ -113,7 +113,7 @@ def _postgresql_ranked(parsed: ParsedQuery, kind: int, limit: int) -> tuple[str,
         exact.append(f"strpos(exact, :needle_{n}) > 0")
     # The kind is one of four constants, written in so the planner sees it.
     sql = (
-        f"SELECT record_id AS id, CASE WHEN {' OR '.join(exact)} THEN 0"
+        f"SELECT record_id AS id, CASE WHEN {' OR '.join(exact)} THEN 0"  # nosec B608
         " WHEN document @@ to_tsquery('simple', :whole) THEN 1 ELSE 2 END AS tier, closeness"
         f" FROM search_documents WHERE kind = {int(kind)} AND document @@ to_tsquery('simple', :any)"
         " ORDER BY tier, closeness, record_id LIMIT :limit"

@@ -108,7 +108,7 @@ def ordered(a: int, b: int) -> tuple[int, int]:
 def mark_not_duplicate(kind: str, a: Any, b: Any, *, actor: User) -> NotDuplicate:
     """Remember that two records are different; the pair leaves the queue and never comes back."""
     if a.id == b.id:
-        raise DuplicateError(_("A record is always the same as itself."))
+        raise DuplicateError(_("Choose two different records."))
     first_id, second_id = ordered(a.id, b.id)
     existing = db.session.scalar(
         select(NotDuplicate).where(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import itertools
 import os
-import uuid
 from contextlib import contextmanager
 
 import pytest
 from flask import g
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import event
 from werkzeug.security import generate_password_hash
 
 from config import TestConfig
@@ -18,6 +17,7 @@ from crm import create_app
 from crm.extensions import db as _db
 from crm.models import User
 from crm.models.enums import Role
+from tests.databases import scratch_postgres
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -37,16 +37,8 @@ def database_url():
     if not url.startswith("postgresql"):
         yield url
         return
-    server, name = url.rsplit("/", 1)[0], f"crm_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(url, "crm_test") as scratch:
+        yield scratch
 
 
 @pytest.fixture(scope="session")

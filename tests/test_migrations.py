@@ -1,19 +1,19 @@
 """The migrations build the whole schema from nothing, and match the models."""
 
 import os
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import func, inspect, select, text
 
 from config import TestConfig
 from crm import create_app
 from crm.extensions import db
 from crm.models import Country
 from crm.search.index import include_name
+from tests.databases import scratch_postgres
 
 
 @pytest.fixture
@@ -23,16 +23,8 @@ def empty_database_url(tmp_path):
     if not url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
         return
-    name = f"crm_migrations_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(url, "crm_migrations") as scratch:
+        yield scratch
 
 
 def test_upgrade_from_nothing_matches_the_models_and_loads_countries(empty_database_url, tmp_path):

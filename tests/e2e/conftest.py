@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +29,6 @@ from typing import Any
 import pytest
 from flask import Flask, got_request_exception
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from config import TestConfig
@@ -38,6 +36,7 @@ from crm import create_app
 from crm.auth.services import change_password, create_user
 from crm.extensions import db
 from crm.models.enums import Role
+from tests.databases import scratch_postgres
 from tests.e2e import data
 
 try:
@@ -162,16 +161,8 @@ def e2e_database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path_factory.mktemp('e2e-instance') / 'crm.sqlite'}"
         return
-    server, name = url.rsplit("/", 1)[0], f"crm_e2e_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(url, "crm_e2e") as scratch:
+        yield scratch
 
 
 @dataclass

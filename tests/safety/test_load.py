@@ -15,18 +15,18 @@ import subprocess  # noqa: S404 - starts gunicorn and the clients with fixed arg
 import sys
 import time
 import urllib.request
-import uuid
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from config import TestConfig
 from crm import create_app
 from crm.contacts.services import create_contact
 from crm.extensions import db as _db
 from crm.models import AuditEntry, Contact
+from tests.databases import scratch_postgres
 from tests.safety.conftest import PASSWORD, add_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,16 +42,8 @@ def database(tmp_path):
     if not url.startswith("postgresql"):
         yield f"sqlite:///{tmp_path / 'load.sqlite'}"
         return
-    server, name = url.rsplit("/", 1)[0], f"crm_load_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"{server}/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_postgres(url, "crm_load") as scratch:
+        yield scratch
 
 
 def _prepare(url: str) -> tuple[object, int]:

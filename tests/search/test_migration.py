@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from config import TestConfig
 from crm import create_app
 from crm.extensions import db
 from crm.search.services import search
+from tests.test_migrations import empty_database_url  # noqa: F401 - the fixture
 
 
 @pytest.fixture
-def migrated_app(tmp_path):
+def migrated_app(empty_database_url):  # noqa: F811 - the fixture
     """An app on a brand-new empty database of the kind the suite runs on."""
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    admin, name = None, f"crm_search_{uuid.uuid4().hex[:8]}"
-    if url.startswith("postgresql"):
-        admin = create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = url.rsplit("/", 1)[0] + f"/{name}"
-    else:
-        url = f"sqlite:///{tmp_path / 'search.sqlite'}"
 
     class MigrationConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = url
+        SQLALCHEMY_DATABASE_URI = empty_database_url
 
     app = create_app(MigrationConfig)
-    try:
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if admin is not None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _insert_contact(name: str, key: str, latin: str, email: str) -> None:

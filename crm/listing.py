@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, g, request
-from sqlalchemy import Select, func, literal_column, select
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select, func, inspect, literal_column, select
 
 
 @dataclass
@@ -81,12 +82,39 @@ def apply_sort(stmt: Select, params: ListParams, sorts: Mapping[str, Any], tiebr
     return stmt.order_by(ordered, tiebreak.desc() if params.descending else tiebreak.asc())
 
 
+class _PageOfIds(SelectPagination):
+    """A page that finds its rows' ids first, then loads those rows with what they show.
+
+    With OFFSET, the database builds every skipped row, joins included: page 50 of a list that
+    also reads each contact's country and owner joined 1,250 rows to show 25. The ids alone come
+    from an index, however deep the page.
+    """
+
+    def _query_items(self) -> list[Any]:
+        stmt: Select = self._query_args["select"]
+        key = inspect(stmt.column_descriptions[0]["entity"]).primary_key[0]
+        page = (
+            stmt.with_only_columns(key, maintain_column_froms=True)
+            .limit(self.per_page)
+            .offset(self._query_offset)
+            .subquery("page")
+        )
+        # Joined, not `IN (…)`: with IN, SQLite walks the whole filtered range again to keep the order.
+        rows = self._query_args["session"].execute(stmt.join(page, key == page.c[key.key]))
+        return list(rows.unique().scalars())
+
+
 def paginate(stmt: Select, params: ListParams):
     """One page of results with its total (two statements)."""
     from crm.extensions import db
 
-    pager = db.paginate(
-        stmt, page=params.page, per_page=current_app.config["PER_PAGE"], error_out=False, count=False
+    pager = _PageOfIds(
+        select=stmt,
+        session=db.session(),
+        page=params.page,
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+        count=False,
     )
     pager.total = count_rows(stmt)
     return pager

@@ -172,9 +172,12 @@ def territory_name(code: str | None, fallback: str = "") -> str:
 
     Outside a request, or in English, the stored (English) name is kept as it is.
     """
+    return _territory_in(get_locale() if has_request_context() else None, code, fallback)
+
+
+def _territory_in(locale: Locale | None, code: str | None, fallback: str) -> str:
     if not code:
         return fallback
-    locale = get_locale() if has_request_context() else None
     if locale is None or locale.language == "en":
         return fallback or str(code)
     return locale.territories.get(str(code).upper(), fallback or str(code))
@@ -182,6 +185,10 @@ def territory_name(code: str | None, fallback: str = "") -> str:
 
 def _sort_key(text: str):
     return sort_key(text, current_language() in CYRILLIC_LANGUAGES)
+
+
+def _reader() -> Locale | None:
+    return get_locale() if has_request_context() else None
 
 
 def country_order(code_column):
@@ -199,36 +206,61 @@ def country_order(code_column):
 def country_choices() -> list[tuple[str, str]]:
     """(alpha2, name) for select boxes, named in the user's language and sorted by that name."""
     rows = db.session.execute(select(Country.alpha2, Country.name).order_by(Country.name))
-    choices = [(code, territory_name(code, name)) for code, name in rows]
-    return sorted(choices, key=lambda choice: _sort_key(choice[1]))
+    return list(_named_countries(tuple((code, name) for code, name in rows), _reader()))
+
+
+# Naming and sorting ~250 countries takes a few ms; the result depends only on the table's rows
+# (read on every call, so a changed table is seen at once) and the reader's language.
+@lru_cache(maxsize=32)
+def _named_countries(rows: tuple[tuple[str, str], ...], locale: Locale | None) -> tuple[tuple[str, str], ...]:
+    cyrillic_first = locale is not None and locale.language in CYRILLIC_LANGUAGES
+    choices = [(code, _territory_in(locale, code, name)) for code, name in rows]
+    return tuple(sorted(choices, key=lambda choice: sort_key(choice[1], cyrillic_first)))
 
 
 def regions() -> list[tuple[str, str, list[tuple[str, str]]]]:
     """[(region_code, region, [(subregion_code, subregion), ...]), ...] present in the table."""
+    return [(code, name, list(subs)) for code, name, subs in _grouped_regions(_region_rows())]
+
+
+def _region_rows() -> tuple[tuple[str, str, str, str], ...]:
     rows = db.session.execute(
         select(Country.region_code, Country.region, Country.subregion_code, Country.subregion)
         .where(Country.region_code.is_not(None))
         .distinct()
         .order_by(Country.region, Country.subregion)
     )
+    return tuple((code, name, sub_code, sub) for code, name, sub_code, sub in rows)
+
+
+@lru_cache(maxsize=32)
+def _grouped_regions(rows: tuple[tuple[str, str, str, str], ...]) -> tuple[tuple[str, str, tuple], ...]:
     grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for region_code, region, sub_code, sub in rows:
         grouped.setdefault((region_code, region), [])
         if sub_code and (sub_code, sub) not in grouped[(region_code, region)]:
             grouped[(region_code, region)].append((sub_code, sub))
-    return [(code, name, subs) for (code, name), subs in grouped.items()]
+    return tuple((code, name, tuple(subs)) for (code, name), subs in grouped.items())
 
 
 def region_filter_options() -> list[tuple[str, str]]:
     """Choices for a 'region' filter: regions, then their sub-regions indented (user's language)."""
+    return list(_region_options(_grouped_regions(_region_rows()), _reader()))
+
+
+@lru_cache(maxsize=32)
+def _region_options(
+    grouped: tuple[tuple[str, str, tuple], ...], locale: Locale | None
+) -> tuple[tuple[str, str], ...]:
+    cyrillic_first = locale is not None and locale.language in CYRILLIC_LANGUAGES
     options: list[tuple[str, str]] = []
-    named = [(code, territory_name(code, name), subs) for code, name, subs in regions()]
-    for code, name, subs in sorted(named, key=lambda region: _sort_key(region[1])):
+    named = [(code, _territory_in(locale, code, name), subs) for code, name, subs in grouped]
+    for code, name, subs in sorted(named, key=lambda region: sort_key(region[1], cyrillic_first)):
         options.append((code, name))
-        subregions = [(sub_code, territory_name(sub_code, sub)) for sub_code, sub in subs]
-        subregions.sort(key=lambda item: _sort_key(item[1]))
+        subregions = [(sub_code, _territory_in(locale, sub_code, sub)) for sub_code, sub in subs]
+        subregions.sort(key=lambda item: sort_key(item[1], cyrillic_first))
         options.extend((sub_code, f"— {sub}") for sub_code, sub in subregions)
-    return options
+    return tuple(options)
 
 
 def region_condition(column_country_code, region_code: str):

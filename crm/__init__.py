@@ -72,6 +72,9 @@ def register_extensions(app: Flask) -> None:
     # Flask-Babel caches the locale on `g`; start each request afresh (an outer app context,
     # as in tests or CLI scripts, would otherwise keep the first request's language).
     app.before_request(flask_babel.refresh)
+    from crm.translations import install as install_template_gettext
+
+    install_template_gettext(app)
     login_manager.init_app(app)
 
     from crm.auth.services import load_user

@@ -89,10 +89,13 @@ def withdraw_consent(
     return record_consent(contact, purpose, False, actor=actor, method=method)
 
 
-def consent_states(contact: Contact) -> list[ConsentState]:
-    """The current state of every purpose, in the order of ConsentPurpose."""
+def consent_states(contact: Contact, history: list[ConsentRecord] | None = None) -> list[ConsentState]:
+    """The current state of every purpose, in the order of ConsentPurpose.
+
+    `history`, if the caller has it already, is `consent_history(contact)` (newest first).
+    """
     latest: dict[ConsentPurpose, ConsentRecord] = {}
-    for entry in consent_history(contact, newest_first=False):
+    for entry in reversed(consent_history(contact) if history is None else history):
         latest[entry.purpose] = entry
     return [ConsentState(purpose, latest.get(purpose)) for purpose in ConsentPurpose]
 

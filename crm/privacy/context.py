@@ -23,9 +23,10 @@ def privacy_context(
     """Consent states and history, and the forms this user may use. Sensitive values only if revealed."""
     live = contact.erased_at is None
     may_consent = live and can_record_consent(current_user)
+    history = consent_history(contact)
     return {
-        "consent_states": consent_states(contact),
-        "consent_history": consent_history(contact),
+        "consent_states": consent_states(contact, history),
+        "consent_history": history,
         "consent_form": (consent_form or ConsentForm()) if may_consent else None,
         "withdraw_form": WithdrawForm() if may_consent else None,
         "reveal_form": RevealForm() if live and can_reveal_sensitive(current_user) else None,

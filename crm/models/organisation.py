@@ -66,3 +66,12 @@ class Organisation(TimestampMixin, db.Model):
 
 # The organisation list filtered by country and sorted by name reads one index range in order.
 Index("ix_organisations_country_code_name_latin", Organisation.country_code, Organisation.name_latin)
+# The membership board counts its columns and reads each column's first cards from this index alone
+# (status, then the date the column is ordered by; live() is checked without reading the table).
+Index(
+    "ix_organisations_membership_board",
+    Organisation.membership_status,
+    Organisation.membership_since,
+    Organisation.deleted_at,
+    Organisation.merged_into_id,
+)

@@ -78,3 +78,12 @@ Index(
 # The unfiltered list's total (live() over every row) is counted from this index alone; it also
 # finds the deleted records for the admin's restore page.
 Index("ix_organisations_live", Organisation.deleted_at, Organisation.merged_into_id)
+# The membership board counts its columns and reads each column's first cards from this index alone
+# (status, then the date the column is ordered by; live() is checked without reading the table).
+Index(
+    "ix_organisations_membership_board",
+    Organisation.membership_status,
+    Organisation.membership_since,
+    Organisation.deleted_at,
+    Organisation.merged_into_id,
+)

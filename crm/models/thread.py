@@ -111,7 +111,8 @@ class Material(TimestampMixin, db.Model):
 
 
 # The thread board: each (kind, stage) column by next action due then time in stage (covering the
-# whole order, so no row is read to sort), or its latest finished.
+# whole order, so no row is read to sort), or its latest finished. The second one holds the due date
+# too, so that it covers the finished columns' order as well and the planner prefers it for them.
 Index(
     "ix_threads_kind_stage_next_action_due",
     Thread.kind,
@@ -119,7 +120,13 @@ Index(
     Thread.next_action_due,
     Thread.stage_changed_at,
 )
-Index("ix_threads_kind_stage_stage_changed_at", Thread.kind, Thread.stage, Thread.stage_changed_at)
+Index(
+    "ix_threads_kind_stage_stage_changed_at",
+    Thread.kind,
+    Thread.stage,
+    Thread.stage_changed_at,
+    Thread.next_action_due,
+)
 # A thread's interactions, newest first (thread page, timeline).
 Index("ix_interactions_thread_id_occurred_at", Interaction.thread_id, Interaction.occurred_at)
 # Open threads per owner (reports): every column the workload counts read, so no row is fetched.

@@ -1,20 +1,24 @@
 """Coordinator boards: inquiries by status, threads by stage, organisations by membership.
 
-Every board is two queries whatever its size: one grouped count of the columns and one
-query for the cards (at most CARD_LIMIT per column: a LIMITed query per column, joined
-with UNION ALL, each served by an index on the column and its order).
+Every board is a fixed number of queries whatever its size: one grouped count of the columns
+and one query for the cards (at most CARD_LIMIT per column: a LIMITed query per column, joined
+with UNION ALL, each served by an index on the column and its order), reading only the columns
+the cards show, owner and country names joined in; the thread board adds one query for the
+organisations and one for the countries of the threads shown, the membership board one for the
+organisations with an overdue thread.
 Moving a card goes through the same service as the record's own page.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, Select, case, func, literal, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, select, union_all
 
 from crm.countries.services import region_condition, territory_name
 from crm.errors import DomainError
@@ -22,6 +26,7 @@ from crm.extensions import db
 from crm.inquiries.services import AWAITING_ANSWER, assign_inquiry, unanswered_condition
 from crm.models import (
     Affiliation,
+    Country,
     Inquiry,
     Organisation,
     Thread,
@@ -41,7 +46,7 @@ class PipelineError(DomainError):
     """A board action could not be done; nothing was changed."""
 
 
-CARD_LIMIT = 50
+CARD_LIMIT = 20  # open columns: the most urgent; the column's "Show all" link leads to the rest
 DONE_LIMIT = 10  # finished columns show only the latest: the list pages hold the rest
 BOARD_FILTERS = ("event", "country", "region", "owner", "tag", "overdue", "stale")
 MEMBERSHIP_COLUMNS = (
@@ -55,7 +60,7 @@ MEMBERSHIP_COLUMNS = (
 STILL_OPEN = (InquiryStatus.NEW, InquiryStatus.ASSIGNED, InquiryStatus.RESPONDED)
 
 
-@dataclass
+@dataclass(frozen=True)
 class BoardFilters:
     """The board's query parameters, validated."""
 
@@ -66,8 +71,6 @@ class BoardFilters:
     tag: int | None = None
     overdue: bool = False
     stale: bool = False
-    url: str = ""  # filled in by the view
-    move_url: str = ""
 
     @classmethod
     def from_args(cls, args: dict[str, str]) -> BoardFilters:
@@ -99,19 +102,23 @@ class Clock:
         return self.now.date()
 
 
-@dataclass
+@dataclass(slots=True)
 class Card:
-    record: Any
+    """What one card shows: plain values read from the query's rows, no ORM object behind it."""
+
+    id: int
     title: str
-    url_kind: str
     organisation: str
     country: str
     owner: str
-    since: datetime | date | None
+    since: date | None  # the UTC day it came into its column
     next_action: str = ""
     due: date | None = None
     overdue: bool = False
     stale: bool = False
+    url: str = ""  # the card's links and element ids, filled in by the view
+    move_url: str = ""
+    dom_id: str = ""
 
 
 @dataclass
@@ -134,52 +141,130 @@ class Board:
 # --- Building blocks -------------------------------------------------------------------------
 
 
-def _limited_per_column(
-    stmt: Select,
+@dataclass(frozen=True)
+class _Statements:
+    """What a board runs: the grouped count of its columns, and the rows of the cards it shows."""
+
+    counts: Select
+    cards: Select
+
+
+def _statements(
+    build: Callable[..., _Statements], key: Any, filters: BoardFilters, clock: Clock
+) -> _Statements:
+    """A board's statements, built once per process for each board and set of filters.
+
+    Building them takes longer than running them (a dozen nested selects), and they hold no data:
+    only the values of the filters. The overdue and stale filters compare with this request's
+    time, so a board filtered by them builds its statements afresh.
+    """
+    if filters.overdue or filters.stale:
+        return build(key, filters, clock, CARD_LIMIT, DONE_LIMIT)
+    return _built(build, key, filters, CARD_LIMIT, DONE_LIMIT)
+
+
+@lru_cache(maxsize=256)
+def _built(
+    build: Callable[..., _Statements], key: Any, filters: BoardFilters, card_limit: int, done_limit: int
+) -> _Statements:
+    return build(key, filters, None, card_limit, done_limit)
+
+
+def _first_ids(stmt: Select, model: Any, order: list[Any], limit: int, undated: Any = None) -> Select:
+    """The ids of the first `limit` rows of `stmt` in `order`.
+
+    `undated`: a nullable column whose rows without a value go last (the order then starts with
+    `undated IS NULL`). No index serves that expression, so the rows with a value and those without
+    are each read in index order, `limit` of each, and only those are sorted.
+    """
+    ids = stmt.with_only_columns(model.id, maintain_column_froms=True)
+    if undated is None:
+        return ids.order_by(*order).limit(limit)
+    keys = [column.label(f"k{i}") for i, column in enumerate(order)]
+    both = union_all(
+        *(
+            select(part)
+            for part in (
+                ids.add_columns(*keys).where(undated.is_not(None)).order_by(*order).limit(limit).subquery(),
+                ids.add_columns(*keys).where(undated.is_(None)).order_by(*order[1:]).limit(limit).subquery(),
+            )
+        )
+    ).subquery()
+    merged = [both.c[key.name] for key in keys]
+    return select(both.c.id).order_by(merged[0].is_(None), *merged).limit(limit)
+
+
+def _board_statements(
+    base: Select,
     column: Any,
     values: Any,
     order: list[Any],
     model: Any,
+    shown_columns: Select,
+    limits: tuple[int, int],
     *,
     done: tuple = (),
     done_at: Any = None,
-) -> Select:
-    """The cards of every column in one statement: at most CARD_LIMIT each, and only the
-    DONE_LIMIT most recent in the columns where work has finished (`done`).
+    undated: Any = None,
+) -> _Statements:
+    """The count of every column of `base`, and `shown_columns` of every column's cards in one
+    statement, in the order they are shown.
 
-    Each column is its own small `WHERE column = value ORDER BY … LIMIT n` (served by an index
-    on the column and its order), joined with UNION ALL: the database never sorts the whole
-    board, whatever its size.
+    At most `limits[0]` cards per column, in `order` (`undated`: its rows without a value go last),
+    and only the `limits[1]` most recent in the columns where work has finished (`done`). Each
+    column is its own small `WHERE column = value ORDER BY … LIMIT n` (served by an index on the
+    column and its order), joined with UNION ALL: the database never sorts the whole board,
+    whatever its size.
     """
+    card_limit, done_limit = limits
+    full_order = [undated.is_(None), *order] if undated is not None else order
     picked = []
     for value in values:
-        finished = value in done
-        ids = (
-            stmt.with_only_columns(model.id, maintain_column_froms=True)
-            .where(column == value)
-            .order_by(*([done_at.desc(), *order] if finished else order))
-            .limit(DONE_LIMIT if finished else CARD_LIMIT)
-            .subquery()
-        )
-        picked.append(select(ids.c.id))
-    shown = union_all(*picked).subquery()
-    recent_first = case((column.in_(done), done_at), else_=None).desc() if done else literal(0)
-    return select(model).where(model.id.in_(select(shown.c.id))).order_by(recent_first, *order)
+        in_column = base.where(column == value)
+        if value in done:
+            ids = (
+                in_column.with_only_columns(model.id, maintain_column_froms=True)
+                .order_by(done_at.desc(), *full_order)
+                .limit(done_limit)
+            )
+        else:
+            ids = _first_ids(in_column, model, order, card_limit, undated)
+        picked.append(select(ids.subquery().c.id))
+    shown = select(union_all(*picked).subquery().c.id)
+    if done:
+        full_order = [case((column.in_(done), done_at), else_=None).desc(), *full_order]
+    counts = base.with_only_columns(column, func.count(), maintain_column_froms=True).group_by(column)
+    return _Statements(counts, shown_columns.where(model.id.in_(shown)).order_by(*full_order))
 
 
-def _counts(stmt: Select, column: Any) -> dict[Any, int]:
-    grouped = stmt.with_only_columns(column, func.count(), maintain_column_froms=True).group_by(column)
-    return {key: count for key, count in db.session.execute(grouped)}
+def _age_start(value: datetime | date | None) -> date | None:
+    """The UTC day a card's time in its column started (what its age is counted from)."""
+    return as_utc(value).date() if isinstance(value, datetime) else value
 
 
-def _age_start(value: datetime | date | None) -> datetime | date | None:
-    return as_utc(value) if isinstance(value, datetime) else value
+class _CountryNames(dict):
+    """Country names in the user's language, looked up once per country on a page."""
+
+    def name(self, code: str | None, stored: str | None) -> str:
+        if not code:
+            return ""
+        if code not in self:
+            self[code] = territory_name(code, stored or "")
+        return self[code]
+
+
+def _names_by_record(rows: Any) -> dict[int, str]:
+    """(record id, name) rows, in the order they come, joined into one text per record."""
+    names: dict[int, list[str]] = {}
+    for record_id, name in rows:
+        names.setdefault(record_id, []).append(name)
+    return {record_id: ", ".join(parts) for record_id, parts in names.items()}
 
 
 # --- Threads ---------------------------------------------------------------------------------
 
 
-def _thread_conditions(filters: BoardFilters, clock: Clock) -> list[ColumnElement[bool]]:
+def _thread_conditions(filters: BoardFilters, clock: Clock | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.event:
         conditions.append(
@@ -208,30 +293,72 @@ def _thread_conditions(filters: BoardFilters, clock: Clock) -> list[ColumnElemen
     return conditions
 
 
-def thread_board(kind: ThreadKind, filters: BoardFilters, clock: Clock) -> Board:
-    """Threads of one kind in columns by stage."""
-    base = select(Thread).where(Thread.kind == kind, *_thread_conditions(filters, clock))
-    counts = _counts(base, Thread.stage)
-    order = [Thread.next_action_due.is_(None), Thread.next_action_due, Thread.stage_changed_at, Thread.id]
-    cards_stmt = _limited_per_column(
-        base,
+def _thread_statements(
+    kind: ThreadKind, filters: BoardFilters, clock: Clock | None, card_limit: int, done_limit: int
+) -> _Statements:
+    return _board_statements(
+        select(Thread).where(Thread.kind == kind, *_thread_conditions(filters, clock)),
         Thread.stage,
         STAGES_BY_KIND[kind],
-        order,
+        [Thread.next_action_due, Thread.stage_changed_at, Thread.id],
         Thread,
+        select(
+            Thread.id,
+            Thread.title,
+            Thread.stage,
+            Thread.stage_changed_at,
+            Thread.next_action,
+            Thread.next_action_due,
+            Thread.last_interaction_at,
+            Thread.opened_on,
+            User.name.label("owner"),
+        ).outerjoin(User, User.id == Thread.owner_id),
+        (card_limit, done_limit),
         done=tuple(CLOSED_STAGES),
         done_at=Thread.stage_changed_at,
-    ).options(selectinload(Thread.owner), selectinload(Thread.organisations), selectinload(Thread.countries))
+        undated=Thread.next_action_due,
+    )
+
+
+# The organisations and the countries of the threads shown (the ids change, the statements don't).
+_THREAD_ORGANISATIONS = (
+    select(thread_organisations.c.thread_id, Organisation.name)
+    .join(Organisation, Organisation.id == thread_organisations.c.organisation_id)
+    .where(thread_organisations.c.thread_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Organisation.name)
+)
+_THREAD_COUNTRIES = (
+    select(thread_countries.c.thread_id, Country.alpha2, Country.name)
+    .join(Country, Country.alpha2 == thread_countries.c.country_code)
+    .where(thread_countries.c.thread_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Country.name)
+)
+
+
+def thread_board(kind: ThreadKind, filters: BoardFilters, clock: Clock) -> Board:
+    """Threads of one kind in columns by stage: the next action due first, undated ones last."""
+    statements = _statements(_thread_statements, kind, filters, clock)
+    counts = {key: count for key, count in db.session.execute(statements.counts)}
+    threads = db.session.execute(statements.cards).all()
+    organisations: dict[int, str] = {}
+    countries: dict[int, str] = {}
+    if threads:
+        ids = {"ids": [thread.id for thread in threads]}
+        organisations = _names_by_record(db.session.execute(_THREAD_ORGANISATIONS, ids))
+        names = _CountryNames()
+        countries = _names_by_record(
+            (thread_id, names.name(code, name))
+            for thread_id, code, name in db.session.execute(_THREAD_COUNTRIES, ids)
+        )
     by_stage: dict[Any, list[Card]] = {}
-    for thread in db.session.scalars(cards_stmt):
+    for thread in threads:
         by_stage.setdefault(thread.stage, []).append(
             Card(
-                record=thread,
+                id=thread.id,
                 title=thread.title,
-                url_kind="thread",
-                organisation=", ".join(o.name for o in thread.organisations),
-                country=", ".join(territory_name(c.alpha2, c.name) for c in thread.countries),
-                owner=thread.owner.name if thread.owner else "",
+                organisation=organisations.get(thread.id, ""),
+                country=countries.get(thread.id, ""),
+                owner=thread.owner or "",
                 since=_age_start(thread.stage_changed_at),
                 next_action=thread.next_action,
                 due=thread.next_action_due,
@@ -262,14 +389,15 @@ def _inquiry_stale(clock: Clock) -> ColumnElement[bool]:
     )
 
 
-def _answer_by(inquiry: Inquiry, clock: Clock) -> date | None:
-    """When an inquiry still owed an answer should have had one."""
+def _answer_by(inquiry: Any, clock: Clock) -> date | None:
+    """When an inquiry (or a row with its status, received_at and first_response_at) still owed
+    an answer should have had one."""
     if inquiry.first_response_at is not None or inquiry.status not in AWAITING_ANSWER:
         return None
     return (as_utc(inquiry.received_at) + timedelta(days=clock.response_days)).date()
 
 
-def _inquiry_conditions(filters: BoardFilters, clock: Clock) -> list[ColumnElement[bool]]:
+def _inquiry_conditions(filters: BoardFilters, clock: Clock | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.event:
         conditions.append(Inquiry.event_id == filters.event)
@@ -289,38 +417,61 @@ def _inquiry_conditions(filters: BoardFilters, clock: Clock) -> list[ColumnEleme
     return conditions
 
 
-def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
-    """Inquiries in columns by status; the oldest waiting first."""
-    base = select(Inquiry).where(*_inquiry_conditions(filters, clock))
-    counts = _counts(base, Inquiry.status)
-    cards_stmt = _limited_per_column(
-        base,
+def _inquiry_statements(
+    key: None, filters: BoardFilters, clock: Clock | None, card_limit: int, done_limit: int
+) -> _Statements:
+    return _board_statements(
+        select(Inquiry).where(*_inquiry_conditions(filters, clock)),
         Inquiry.status,
         InquiryStatus,
         [Inquiry.received_at, Inquiry.id],
         Inquiry,
+        select(
+            Inquiry.id,
+            Inquiry.sender_name,
+            Inquiry.sender_organisation,
+            Inquiry.sender_country,
+            Inquiry.country_code,
+            Country.name.label("country_name"),
+            Inquiry.subject,
+            Inquiry.status,
+            Inquiry.status_changed_at,
+            Inquiry.received_at,
+            Inquiry.first_response_at,
+            User.name.label("owner"),
+        )
+        .outerjoin(User, User.id == Inquiry.assignee_id)
+        .outerjoin(Country, Country.alpha2 == Inquiry.country_code),
+        (card_limit, done_limit),
         done=(InquiryStatus.CONVERTED, InquiryStatus.CLOSED),
         done_at=Inquiry.status_changed_at,
-    ).options(selectinload(Inquiry.assignee), selectinload(Inquiry.country))
+    )
+
+
+def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
+    """Inquiries in columns by status; the oldest waiting first."""
+    statements = _statements(_inquiry_statements, None, filters, clock)
+    counts = {key: count for key, count in db.session.execute(statements.counts)}
+    inquiries = db.session.execute(statements.cards)
     by_status: dict[Any, list[Card]] = {}
     stale_before = clock.now - timedelta(days=clock.stale_days)
-    for inquiry in db.session.scalars(cards_stmt):
+    late_before = clock.now - timedelta(days=clock.response_days)
+    countries = _CountryNames()
+    for inquiry in inquiries:
         answer_by = _answer_by(inquiry, clock)
         by_status.setdefault(inquiry.status, []).append(
             Card(
-                record=inquiry,
+                id=inquiry.id,
                 title=inquiry.sender_name,
-                url_kind="inquiry",
                 organisation=inquiry.sender_organisation,
-                country=territory_name(inquiry.country.alpha2, inquiry.country.name)
-                if inquiry.country
+                country=countries.name(inquiry.country_code, inquiry.country_name)
+                if inquiry.country_name is not None
                 else inquiry.sender_country,
-                owner=inquiry.assignee.name if inquiry.assignee else "",
+                owner=inquiry.owner or "",
                 since=_age_start(inquiry.status_changed_at),
                 next_action=inquiry.subject,
                 due=answer_by,
-                overdue=answer_by is not None
-                and as_utc(inquiry.received_at) < clock.now - timedelta(days=clock.response_days),
+                overdue=answer_by is not None and as_utc(inquiry.received_at) < late_before,
                 stale=inquiry.status in STILL_OPEN and as_utc(inquiry.status_changed_at) < stale_before,
             )
         )
@@ -330,7 +481,7 @@ def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
 # --- Membership ------------------------------------------------------------------------------
 
 
-def _organisation_conditions(filters: BoardFilters, clock: Clock) -> list[ColumnElement[bool]]:
+def _organisation_conditions(filters: BoardFilters, clock: Clock | None) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [
         Organisation.membership_status.in_(MEMBERSHIP_COLUMNS),
         Organisation.live(),
@@ -362,38 +513,61 @@ def _membership_stale(clock: Clock) -> ColumnElement[bool]:
     return Organisation.membership_status.in_(waiting) & (Organisation.membership_since < cutoff)
 
 
-def membership_board(filters: BoardFilters, clock: Clock) -> Board:
-    """Organisations in columns by network membership status."""
-    base = select(Organisation).where(*_organisation_conditions(filters, clock))
-    counts = _counts(base, Organisation.membership_status)
-    order = [Organisation.membership_since, Organisation.id]
-    cards_stmt = _limited_per_column(
-        base,
+def _membership_statements(
+    key: None, filters: BoardFilters, clock: Clock | None, card_limit: int, done_limit: int
+) -> _Statements:
+    return _board_statements(
+        select(Organisation).where(*_organisation_conditions(filters, clock)),
         Organisation.membership_status,
         MEMBERSHIP_COLUMNS,
-        order,
+        [Organisation.membership_since, Organisation.id],
         Organisation,
+        select(
+            Organisation.id,
+            Organisation.name,
+            Organisation.kind,
+            Organisation.country_code,
+            Country.name.label("country_name"),
+            Organisation.membership_status,
+            Organisation.membership_since,
+            User.name.label("owner"),
+        )
+        .outerjoin(User, User.id == Organisation.owner_id)
+        .outerjoin(Country, Country.alpha2 == Organisation.country_code),
+        (card_limit, done_limit),
         done=(MembershipStatus.MEMBER, MembershipStatus.FORMER),
         done_at=Organisation.membership_since,
-    ).options(selectinload(Organisation.owner), selectinload(Organisation.country))
-    organisations = list(db.session.scalars(cards_stmt))
-    shown = [organisation.id for organisation in organisations]
-    late = _organisations_with_overdue_threads(clock).where(thread_organisations.c.organisation_id.in_(shown))
-    overdue_ids = set(db.session.scalars(late))
+    )
+
+
+def membership_board(filters: BoardFilters, clock: Clock) -> Board:
+    """Organisations in columns by network membership status."""
+    statements = _statements(_membership_statements, None, filters, clock)
+    counts = {key: count for key, count in db.session.execute(statements.counts)}
+    organisations = db.session.execute(statements.cards).all()
+    overdue_ids: set[int] = set()
+    if organisations:
+        late = _organisations_with_overdue_threads(clock).where(
+            thread_organisations.c.organisation_id.in_([organisation.id for organisation in organisations])
+        )
+        overdue_ids = set(db.session.scalars(late))
     waiting = (MembershipStatus.PROSPECT, MembershipStatus.INVITED, MembershipStatus.APPLIED)
     stale_before = clock.today - timedelta(days=clock.stale_days)
+    kinds: dict[Any, str] = {}
+    countries = _CountryNames()
     by_status: dict[Any, list[Card]] = {}
     for organisation in organisations:
+        if organisation.kind not in kinds:
+            kinds[organisation.kind] = str(organisation.kind.label)
         by_status.setdefault(organisation.membership_status, []).append(
             Card(
-                record=organisation,
+                id=organisation.id,
                 title=organisation.name,
-                url_kind="organisation",
-                organisation=organisation.kind.label,
-                country=territory_name(organisation.country.alpha2, organisation.country.name)
-                if organisation.country
+                organisation=kinds[organisation.kind],
+                country=countries.name(organisation.country_code, organisation.country_name)
+                if organisation.country_name is not None
                 else "",
-                owner=organisation.owner.name if organisation.owner else "",
+                owner=organisation.owner or "",
                 since=organisation.membership_since,
                 overdue=organisation.id in overdue_ids,
                 stale=organisation.membership_status in waiting

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,32 +84,75 @@ PAGES = {
 }
 
 
+def _url_with_id(endpoint: str, arg: str) -> Callable[[int], str]:
+    """The URL of a card's page or action for any id, from one url_for per board, not one per card.
+
+    The rules take the id through the int converter, which writes it as its plain digits, so the
+    URL built for a marker id, cut where the marker is, gives exactly what url_for would.
+    """
+    marker = "918273645"
+    head, found, tail = url_for(endpoint, **{arg: int(marker)}).partition(marker)
+    if not found or marker in tail:  # not a plain /…/<int:id>/… rule: ask url_for every time
+        return lambda record_id: url_for(endpoint, **{arg: record_id})
+    return lambda record_id: f"{head}{record_id}{tail}"
+
+
+def _once_per_value(label: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A template filter remembered for the page: many cards show the same date or age."""
+    seen: dict[Any, str] = {}
+
+    def cached(value: Any) -> str:
+        if value not in seen:
+            seen[value] = label(value)
+        return seen[value]
+
+    return cached
+
+
 def _render(board: services.Board, title: str, kind: str, list_args: dict[str, str] | None = None, **extra):
     filters = {k: v for k, v in request.args.items() if k in services.BOARD_FILTERS and v}
     pages = PAGES[kind]
+    # The full list repeats a column only when it understands every filter the board applies.
+    carried = {k: v for k, v in filters.items() if k in pages.list_filters}
+    list_url = None
+    if len(carried) == len(filters):
+        query = carried | (list_args or {})
+
+        def list_url(key: str) -> str:
+            return url_for(pages.list_endpoint, **{pages.list_param: key}, **query)
+
+    detail_url = _url_with_id(pages.detail, pages.detail_arg)
+    move_url = _url_with_id(pages.move, pages.move_arg)
     for column in board.columns:
         for card in column.cards:
-            card.url = url_for(pages.detail, **{pages.detail_arg: card.record.id})
-            card.move_url = url_for(pages.move, **{pages.move_arg: card.record.id})
-    carried = {k: v for k, v in filters.items() if k in pages.list_filters} | (list_args or {})
+            card.url = detail_url(card.id)
+            card.move_url = move_url(card.id)
+            card.dom_id = f"{kind}-{card.id}"
+    bulk_form = bulk_reassign_form(kind, request.full_path)
+    filters_of = current_app.jinja_env.filters
     return render_template(
         "pipeline/board.html",
         board=board,
         title=title,
         filters=filters,
-        bulk_form=bulk_reassign_form(kind, request.full_path),
+        bulk_form=bulk_form,
         options={
             "event": event_choices(blank=False),
             "country": country_choices(),
             "region": region_filter_options(),
-            "owner": user_choices(blank=False),
+            "owner": bulk_form.owner_id.choices[1:],  # the same accounts, without the blank choice
             "tag": tag_choices(),
         },
         stale_label=pages.stale_label % {"days": current_app.config["STALE_DAYS"]},
-        list_url=lambda key: url_for(pages.list_endpoint, **{pages.list_param: key}, **carried),
-        # Translated once, filled in per card (a board has up to a few hundred cards).
+        list_url=list_url,
+        card_kind=kind,
+        # Translated once, filled in per card (a board shows up to a hundred cards).
         t_select=_("Select %(title)s"),
         t_move_to=_("Move %(title)s to"),
+        # The app's own `age`, `date` and `due` filters, each worked out once per different value.
+        age_label=_once_per_value(filters_of["age"]),
+        date_label=_once_per_value(filters_of["date"]),
+        due_label=_once_per_value(filters_of["due"]),
         **extra,
     )
 

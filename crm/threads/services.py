@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -240,12 +240,21 @@ def stale_condition(now: datetime, stale_days: int):
     return (quiet | never) & Thread.stage.not_in(CLOSED_STAGES)
 
 
-def is_overdue(thread: Thread, today: date) -> bool:
-    return bool(thread.next_action_due and thread.next_action_due < today and not thread.is_closed)
+class ThreadTiming(Protocol):
+    """What the overdue and stale rules read: a Thread, or a row of these columns (the boards)."""
+
+    stage: ThreadStage
+    next_action_due: date | None
+    last_interaction_at: datetime | None
+    opened_on: date
 
 
-def is_stale(thread: Thread, now: datetime, stale_days: int) -> bool:
-    if thread.is_closed:
+def is_overdue(thread: ThreadTiming, today: date) -> bool:
+    return bool(thread.next_action_due and thread.next_action_due < today and not thread.stage.is_closed)
+
+
+def is_stale(thread: ThreadTiming, now: datetime, stale_days: int) -> bool:
+    if thread.stage.is_closed:
         return False
     cutoff = now - timedelta(days=stale_days)
     last = as_utc(thread.last_interaction_at)

@@ -91,6 +91,37 @@ def test_columns_show_at_most_the_card_limit_but_count_everything(db, make_threa
     assert requested.count == 5 and len(requested.cards) == 2
 
 
+def test_a_column_shows_the_next_due_first_and_the_undated_last(db, staff, make_thread, monkeypatch):
+    today = date.today()
+    for title, due in (("In 5 days", 5), ("Tomorrow", 1), ("Overdue", -3), ("In 9 days", 9)):
+        make_thread(title=title, next_action="Call", next_action_due=today + timedelta(days=due))
+    for i, days_ago in enumerate((2, 7, 4)):
+        undated = make_thread(title=f"Undated {i}")
+        undated.stage_changed_at = NOW - timedelta(days=days_ago)
+
+    def requested(limit):
+        monkeypatch.setattr(services, "CARD_LIMIT", limit)
+        board = services.thread_board(ThreadKind.CONSULTATION, BoardFilters(), CLOCK)
+        return [card.title for card in column(board, "requested").cards]
+
+    everything = ["Overdue", "Tomorrow", "In 5 days", "In 9 days", "Undated 1", "Undated 2", "Undated 0"]
+    assert requested(20) == everything
+    assert requested(5) == everything[:5]
+    assert requested(3) == everything[:3]  # more undated than the limit: none of them shows
+
+
+def test_finished_thread_columns_show_the_most_recently_finished(db, staff, make_thread, monkeypatch):
+    monkeypatch.setattr(services, "DONE_LIMIT", 2)
+    for i, days_ago in enumerate((5, 1, 9, 3)):
+        thread = make_thread(
+            title=f"Done {i}", next_action="Call", next_action_due=date.today() + timedelta(days=i)
+        )
+        change_stage(thread, ThreadStage.COMPLETED, actor=staff)
+        thread.stage_changed_at = NOW - timedelta(days=days_ago)
+    completed = column(services.thread_board(ThreadKind.CONSULTATION, BoardFilters(), CLOCK), "completed")
+    assert completed.count == 4 and [card.title for card in completed.cards] == ["Done 1", "Done 3"]
+
+
 def test_inquiry_board_flags_unanswered_and_quiet_inquiries(db, staff, make_inquiry):
     waiting = make_inquiry(sender_name="Waiting", received_at=NOW - timedelta(days=5))
     fresh = make_inquiry(sender_name="Fresh", received_at=NOW - timedelta(hours=3))

@@ -152,15 +152,54 @@ def test_bulk_reassign_from_list_rows(
     assert inquiry.assignee == owner
 
 
-def test_a_full_column_links_to_the_whole_list(client, coordinator, login, make_thread, monkeypatch):
-    from crm.pipeline import services
+def _column(page: str, key: str) -> str:
+    """The HTML of one board column."""
+    start = page.index(f'<section class="board-column" aria-labelledby="col-{key}"')
+    end = page.find("</section>", start)
+    return page[start:end]
 
-    monkeypatch.setattr(services, "CARD_LIMIT", 1)
-    make_thread(title="A")
-    make_thread(title="B")
+
+def test_an_open_column_shows_the_twenty_most_urgent_and_links_to_all_of_them(
+    app, client, coordinator, staff, login, make_thread, monkeypatch
+):
+    today = date.today()
+    for i in range(21):
+        make_thread(title=f"Waiting {i:02d}", next_action="Call", next_action_due=today + timedelta(days=i))
+    make_thread(kind=ThreadKind.MATERIAL_EXCHANGE, title="Another kind, also requested")
+    from crm.threads.services import change_stage
+
+    change_stage(make_thread(title="Scheduled one"), ThreadStage.SCHEDULED, actor=staff)
     login(coordinator)
     page = client.get("/pipeline/threads").get_data(as_text=True)
-    assert "Showing 1 of 2." in page and 'href="/threads?stage=requested&amp;kind=consultation"' in page
+    requested, scheduled = _column(page, "requested"), _column(page, "scheduled")
+    assert '<span class="badge bg-secondary">21</span>' in requested  # the header counts them all
+    assert requested.count('class="card board-card') == 20
+    assert "Waiting 00" in requested and "Waiting 19" in requested and "Waiting 20" not in requested
+    assert 'href="/threads?stage=requested&amp;kind=consultation">Show all 21</a>' in requested
+    assert "Show all" not in scheduled and "Scheduled one" in scheduled
+
+    monkeypatch.setitem(app.config, "PER_PAGE", 50)
+    listed = client.get("/threads?stage=requested&kind=consultation").get_data(as_text=True)
+    assert all(f"Waiting {i:02d}" in listed for i in range(21))
+    assert "Scheduled one" not in listed and "Another kind" not in listed
+
+
+def test_a_finished_column_links_to_all_of_its_items(
+    app, client, coordinator, staff, login, make_inquiry, monkeypatch
+):
+    from crm.inquiries.services import close_inquiry
+    from crm.pipeline import services
+
+    monkeypatch.setattr(services, "DONE_LIMIT", 1)
+    for name in ("Closed first", "Closed second"):
+        close_inquiry(make_inquiry(sender_name=name), actor=staff)
+    make_inquiry(sender_name="Still new")
+    login(coordinator)
+    page = client.get("/pipeline/inquiries").get_data(as_text=True)
+    assert 'href="/inquiries?status=closed">Show all 2</a>' in _column(page, "closed")
+    assert "Show all" not in _column(page, "new")
+    listed = client.get("/inquiries?status=closed").get_data(as_text=True)
+    assert "Closed first" in listed and "Closed second" in listed and "Still new" not in listed
 
 
 def test_board_filters_change_the_counts_and_follow_into_the_list(
@@ -176,7 +215,43 @@ def test_board_filters_change_the_counts_and_follow_into_the_list(
     login(coordinator)
     everyone = client.get("/pipeline/threads").get_data(as_text=True)
     theirs = client.get(f"/pipeline/threads?owner={owner.id}").get_data(as_text=True)
-    assert "Showing 1 of 3." in everyone and "Showing 1 of 2." in theirs
-    assert f'href="/threads?stage=requested&amp;owner={owner.id}&amp;kind=consultation"' in theirs
+    assert "Show all 3</a>" in everyone and "Show all 2</a>" in theirs
+    assert (
+        f'href="/threads?stage=requested&amp;owner={owner.id}&amp;kind=consultation">Show all 2</a>' in theirs
+    )
+    listed = client.get(f"/threads?stage=requested&owner={owner.id}&kind=consultation").get_data(as_text=True)
+    assert "Theirs A" in listed and "Theirs B" in listed and "Someone else" not in listed
     assert "no interaction for 14 days" in theirs
     assert "no change for 14 days" in client.get("/pipeline/inquiries").get_data(as_text=True)
+
+
+def test_no_show_all_link_when_the_list_cannot_apply_the_boards_filter(
+    client, coordinator, login, make_thread, make_contact, make_tag, monkeypatch
+):
+    from crm.pipeline import services
+
+    monkeypatch.setattr(services, "CARD_LIMIT", 1)
+    tag = make_tag("Lawyers")
+    for title in ("Tagged A", "Tagged B"):
+        make_thread(title=title, contacts=[make_contact(tags=[tag])])
+    make_thread(title="Untagged")
+    login(coordinator)
+    page = client.get(f"/pipeline/threads?tag={tag.id}").get_data(as_text=True)
+    requested = _column(page, "requested")
+    # The thread list has no tag filter: a link would lead to more threads than the column holds.
+    assert (
+        "Showing 1 of 2." in requested and "Show all" not in requested and 'href="/threads?' not in requested
+    )
+
+
+def test_card_links_built_once_per_board_are_those_url_for_gives(app):
+    from flask import url_for
+
+    from crm.pipeline.views import PAGES, _url_with_id
+
+    with app.test_request_context("/pipeline/threads", base_url="http://example.org/crm"):
+        for pages in PAGES.values():
+            for endpoint, arg in ((pages.detail, pages.detail_arg), (pages.move, pages.move_arg)):
+                url = _url_with_id(endpoint, arg)
+                for record_id in (1, 9, 10, 918273645, 4_000_000_017):
+                    assert url(record_id) == url_for(endpoint, **{arg: record_id})

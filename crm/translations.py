@@ -27,6 +27,18 @@ def current_translations() -> Any:
     return cached[1]
 
 
+def gettext(string: str, **variables: Any) -> str:
+    """flask_babel.gettext through the cached translations (for helpers called once per row)."""
+    text = current_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """flask_babel.ngettext through the cached translations: `%(num)d` is the number."""
+    variables.setdefault("num", num)
+    return current_translations().ungettext(singular, plural, num) % variables
+
+
 def install(app: Flask) -> None:
     """Templates' _(), gettext, ngettext, pgettext, npgettext through the cached translations."""
     app.jinja_env.install_gettext_callables(

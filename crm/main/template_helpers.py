@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from flask import Flask, current_app, g, request
-from flask_babel import format_decimal, format_percent, get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import format_decimal, format_percent, get_locale
 
 from crm.auth.permissions import TEMPLATE_PREDICATES
 from crm.countries.services import territory_name
 from crm.models.base import as_utc, today_utc, utcnow
+from crm.translations import gettext as _
+from crm.translations import ngettext
 
 
 def url_with(**changes: Any) -> str:
@@ -88,14 +89,19 @@ def duration(value: timedelta | None) -> str:
 
 def language_choices() -> list[tuple[str, str]]:
     """(code, the language's name in itself) for the language switch."""
+    return list(_language_names(tuple(current_app.config["BABEL_SUPPORTED_LOCALES"])))
+
+
+@lru_cache(maxsize=8)
+def _language_names(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     choices = []
-    for code in current_app.config["BABEL_SUPPORTED_LOCALES"]:
+    for code in codes:
         try:
             name = Locale.parse(code).get_display_name(code) or code
         except (ValueError, UnknownLocaleError):
             name = code
         choices.append((code, name[:1].upper() + name[1:]))
-    return choices
+    return tuple(choices)
 
 
 def country_name(country: Any) -> str:

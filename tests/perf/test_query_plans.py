@@ -70,7 +70,11 @@ def test_the_report_reads_inquiries_threads_and_members_by_index(plans):
         (plan,) = [plan for sql, plan in found if marker in sql]
         return plan
 
-    for marker in ("count(DISTINCT CASE", "inquiries.first_response_at IS NOT NULL", "AS code"):
+    for marker in (
+        "count(inquiries.first_response_at)",
+        "inquiries.first_response_at IS NOT NULL",
+        "AS code",
+    ):
         # the counts, the response times, the inquiries per country
         assert "COVERING INDEX ix_inquiries_reports" in plan_of(marker), plan_of(marker)
     threads = plan_of("GROUP BY threads.kind, threads.stage")

@@ -20,13 +20,13 @@ from typing import Any, TypeVar
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
 from crm.inquiries.services import unanswered_condition
 from crm.main.template_helpers import due_label
-from crm.models import Inquiry, Thread, User
+from crm.models import Event, Inquiry, Thread, User
 from crm.models.base import as_utc
 from crm.models.enums import CLOSED_STAGES, Role
 from crm.threads.services import overdue_condition
@@ -70,18 +70,29 @@ def _threads(owner_ids: Sequence[int], condition: ColumnElement[bool], limit: in
 
 def unanswered_inquiries(assignee_ids: Sequence[int] | None, *, limit: int | None = None) -> list[Inquiry]:
     """Open inquiries nobody has answered yet, oldest first: assigned to these users, or unassigned (None)."""
-    stmt = (
-        select(Inquiry)
-        .where(unanswered_condition())
-        .options(selectinload(Inquiry.event))
-        .order_by(Inquiry.received_at, Inquiry.id)
-        .limit(limit)
-    )
-    if assignee_ids is None:
-        stmt = stmt.where(Inquiry.assignee_id.is_(None))
-    else:
-        stmt = stmt.where(Inquiry.assignee_id.in_(assignee_ids))
+    stmt = _unanswered(select(Inquiry), assignee_ids, limit).options(selectinload(Inquiry.event))
     return list(db.session.scalars(stmt))
+
+
+def unanswered_inquiry_rows(assignee_ids: Sequence[int] | None, *, limit: int | None = None) -> list[Row]:
+    """The same inquiries as unanswered_inquiries(), as rows of what the home page shows of them:
+    id, sender_name, status, received_at and event_title (None without an event)."""
+    columns = select(
+        Inquiry.id,
+        Inquiry.sender_name,
+        Inquiry.status,
+        Inquiry.received_at,
+        Event.title.label("event_title"),
+    ).outerjoin(Event, Event.id == Inquiry.event_id)
+    return list(db.session.execute(_unanswered(columns, assignee_ids, limit)))
+
+
+def _unanswered(stmt: Select, assignee_ids: Sequence[int] | None, limit: int | None) -> Select:
+    """Oldest first, in the order of ix_inquiries_unanswered."""
+    stmt = stmt.where(unanswered_condition()).order_by(Inquiry.received_at, Inquiry.id).limit(limit)
+    if assignee_ids is None:
+        return stmt.where(Inquiry.assignee_id.is_(None))
+    return stmt.where(Inquiry.assignee_id.in_(assignee_ids))
 
 
 def remindable_users() -> list[User]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Row, select
 
 from crm.extensions import db
 from crm.followups import services as followups
-from crm.models import Inquiry, Interaction, Thread, User
+from crm.models import Interaction, Thread, User
 from crm.models.base import today_utc
 
 HOME_LIMIT = 15
@@ -27,19 +26,30 @@ def my_follow_ups(user: User, *, today: date | None = None) -> dict[str, list[Th
     }
 
 
-def unanswered_inquiries(user: User | None) -> list[Inquiry]:
-    """Inquiries nobody has answered yet, oldest first: the user's own, or unassigned ones (user=None)."""
-    return followups.unanswered_inquiries([user.id] if user is not None else None, limit=FETCH)
+def unanswered_inquiries(user: User | None) -> list[Row]:
+    """Inquiries nobody has answered yet, oldest first: the user's own, or unassigned ones (user=None).
+
+    Rows of what the page shows (followups.unanswered_inquiry_rows), not whole inquiries.
+    """
+    return followups.unanswered_inquiry_rows([user.id] if user is not None else None, limit=FETCH)
 
 
-def recent_activity(limit: int = 10) -> list[Interaction]:
+def recent_activity(limit: int = 10) -> list[Row]:
+    """The latest interactions: occurred_at, kind, thread_id, thread_title, author_name (or None)."""
     stmt = (
-        select(Interaction)
-        .options(selectinload(Interaction.thread), selectinload(Interaction.author))
+        select(
+            Interaction.occurred_at,
+            Interaction.kind,
+            Interaction.thread_id,
+            Thread.title.label("thread_title"),
+            User.name.label("author_name"),
+        )
+        .join(Thread, Thread.id == Interaction.thread_id)
+        .outerjoin(User, User.id == Interaction.author_id)
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    return list(db.session.execute(stmt))
 
 
 def home_for(user: Any) -> dict[str, Any]:

@@ -92,3 +92,20 @@ def _status_changed(inquiry: Inquiry, value: InquiryStatus, old: object, _initia
 # The inquiry board: each status column's oldest waiting, or its latest finished, read in index order.
 Index("ix_inquiries_status_received_at", Inquiry.status, Inquiry.received_at)
 Index("ix_inquiries_status_status_changed_at", Inquiry.status, Inquiry.status_changed_at)
+# The home page's unanswered inquiries (someone's, or nobody's): read in the order shown, no sort.
+Index(
+    "ix_inquiries_unanswered",
+    Inquiry.assignee_id,
+    Inquiry.first_response_at,
+    Inquiry.received_at,
+    Inquiry.id,
+)
+# /reports: every column its counts, waits and countries read for a range of days, so no row is fetched.
+Index(
+    "ix_inquiries_reports",
+    Inquiry.received_at,
+    Inquiry.first_response_at,
+    Inquiry.status,
+    Inquiry.contact_id,
+    Inquiry.country_code,
+)

@@ -23,7 +23,7 @@ class Organisation(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(300), index=True)
-    name_latin: Mapped[str] = mapped_column(String(300), default="", index=True)  # for sorting
+    name_latin: Mapped[str] = mapped_column(String(300), default="")  # for sorting (index below)
     name_key: Mapped[str] = mapped_column(String(300), default="", index=True)  # crm.names.name_key
     kind: Mapped[OrganisationKind] = mapped_column(
         enum_column(OrganisationKind), default=OrganisationKind.NGO, index=True
@@ -34,7 +34,7 @@ class Organisation(TimestampMixin, db.Model):
         enum_column(MembershipStatus), default=MembershipStatus.NONE, index=True
     )
     membership_since: Mapped[date | None] = mapped_column(Date)  # when the status last changed
-    member_since: Mapped[date | None] = mapped_column(Date)
+    member_since: Mapped[date | None] = mapped_column(Date, index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     # Lifecycle: a merged-away or deleted organisation is kept (restorable, auditable) but is not "live".
@@ -86,4 +86,10 @@ Index(
     Organisation.membership_since,
     Organisation.deleted_at,
     Organisation.merged_into_id,
+)
+# Sorted by name (list, lookup). name_key rides along so the lookup's "name contains" test is
+# made on the index entry and only the matching rows are read (a scan of 20,000 rows in name
+# order reading each row was 13 ms; ~3 ms on the index alone); id makes it the whole ORDER BY.
+Index(
+    "ix_organisations_name_latin_id_name_key", Organisation.name_latin, Organisation.id, Organisation.name_key
 )

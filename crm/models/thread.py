@@ -138,3 +138,5 @@ Index(
     Thread.opened_on,
     Thread.next_action_due,
 )
+# Threads opened from a set of inquiries, by kind and stage (/reports), read from the index alone.
+Index("ix_threads_origin_inquiry_id_kind_stage", Thread.origin_inquiry_id, Thread.kind, Thread.stage)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, bindparam, case, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
@@ -284,35 +285,47 @@ class OrganisationDetail:
 
 def organisation_detail(organisation: Organisation) -> OrganisationDetail:
     """People (current and past), threads concerning it, and inquiries from its people."""
-    affiliations = db.session.scalars(
-        select(Affiliation)
-        .join(Contact, Contact.id == Affiliation.contact_id)
-        .where(Affiliation.organisation_id == organisation.id, Contact.live())
-        .options(joinedload(Affiliation.contact))
-        .order_by(Affiliation.start_on.desc(), Affiliation.id)
-    ).all()
-    threads = db.session.scalars(
-        select(Thread)
-        .join(thread_organisations, thread_organisations.c.thread_id == Thread.id)
-        .where(thread_organisations.c.organisation_id == organisation.id)
-        .options(joinedload(Thread.owner))
-        .order_by(Thread.opened_on.desc(), Thread.id.desc())
-    )
-    people = (
-        select(Affiliation.contact_id)
-        .join(Contact, Contact.id == Affiliation.contact_id)
-        .where(Affiliation.organisation_id == organisation.id, Contact.live())
-    )
-    inquiries = db.session.scalars(
-        select(Inquiry)
-        .where(Inquiry.contact_id.in_(people))
-        .options(joinedload(Inquiry.contact))
-        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
-        .limit(LINKED_LIMIT)
-    )
+    people_stmt, threads_stmt, inquiries_stmt = _detail_statements()
+    params = {"organisation_id": organisation.id}
+    affiliations = db.session.scalars(people_stmt, params).all()
+    threads = db.session.scalars(threads_stmt, params)
+    inquiries = db.session.scalars(inquiries_stmt, params)
     return OrganisationDetail(
         current_people=[a for a in affiliations if a.is_current],
         past_people=[a for a in affiliations if not a.is_current],
         threads=list(threads),
         inquiries=list(inquiries),
     )
+
+
+@cache
+def _detail_statements() -> tuple[Select, Select, Select]:
+    """organisation_detail's statements, built once per process (the organisation is a parameter)."""
+    organisation_id = bindparam("organisation_id")
+    people = (
+        select(Affiliation)
+        .join(Contact, Contact.id == Affiliation.contact_id)
+        .where(Affiliation.organisation_id == organisation_id, Contact.live())
+        .options(contains_eager(Affiliation.contact))  # the contact already joined, not a second time
+        .order_by(Affiliation.start_on.desc(), Affiliation.id)
+    )
+    threads = (
+        select(Thread)
+        .join(thread_organisations, thread_organisations.c.thread_id == Thread.id)
+        .where(thread_organisations.c.organisation_id == organisation_id)
+        .options(joinedload(Thread.owner))
+        .order_by(Thread.opened_on.desc(), Thread.id.desc())
+    )
+    their_contacts = (
+        select(Affiliation.contact_id)
+        .join(Contact, Contact.id == Affiliation.contact_id)
+        .where(Affiliation.organisation_id == organisation_id, Contact.live())
+    )
+    inquiries = (
+        select(Inquiry)
+        .where(Inquiry.contact_id.in_(their_contacts))
+        .options(joinedload(Inquiry.contact))
+        .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
+        .limit(LINKED_LIMIT)
+    )
+    return people, threads, inquiries

@@ -6,7 +6,7 @@ name, e-mail or phone; then every word whole in a name; then word prefixes and o
 Contacts and organisations closer in length to the query come first; inquiries and threads newest
 first. On SQLite each tier is read in that order and cut at the limit, so a common word costs no
 more than a rare one; on PostgreSQL the hits of a kind are ranked by a top-N sort.
-Six statements in all: one per kind, plus countries for contacts and organisations.
+Four statements in all: one per kind (contacts and organisations with their country joined in).
 """
 
 # SQL here is put together from constants of this module only; what users type is bound as parameters.
@@ -15,9 +15,10 @@ Six statements in all: one per kind, plus countries for contacts and organisatio
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import Integer, bindparam, select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Integer, Select, select, text
+from sqlalchemy.orm import contains_eager, load_only
 
 from crm.extensions import db
 from crm.models import Contact, Inquiry, Organisation, Thread
@@ -27,6 +28,19 @@ from crm.search.query import ParsedQuery, fts_expression, parse, ts_expression
 PER_KIND = 10
 MIN_LENGTH = 2
 MAX_LENGTH = 200
+
+# Each kind's model, the columns templates/search/index.html shows of it (the rest is not loaded),
+# and whether its country (shown by name) is joined in.
+_SHOWN = {
+    index.CONTACT: (
+        Contact,
+        (Contact.full_name, Contact.name_latin, Contact.email, Contact.phone, Contact.country_code),
+        True,
+    ),
+    index.ORGANISATION: (Organisation, (Organisation.name, Organisation.country_code), True),
+    index.INQUIRY: (Inquiry, (Inquiry.sender_name, Inquiry.status, Inquiry.subject, Inquiry.message), False),
+    index.THREAD: (Thread, (Thread.kind, Thread.title, Thread.stage), False),
+}
 
 
 @dataclass
@@ -121,20 +135,29 @@ def _postgresql_ranked(parsed: ParsedQuery, kind: int, limit: int) -> tuple[str,
     return sql, params
 
 
-def _ranked(parsed: ParsedQuery, kind: int, limit: int):
-    dialect = db.session.get_bind().dialect.name
-    sql, params = ranked_sql(parsed, kind, limit, dialect)
-    statement = text(sql).bindparams(*(bindparam(name, value) for name, value in params.items()))
-    return statement.columns(id=Integer, tier=Integer, closeness=Integer).subquery("hits")
+def _found(parsed: ParsedQuery, kind: int, limit: int) -> list:
+    """The hits of one kind, best first, with only the columns the page shows loaded."""
+    sql, params = ranked_sql(parsed, kind, limit, db.session.get_bind().dialect.name)
+    return list(db.session.scalars(_statement(kind, sql), params))
 
 
-def _found(model, parsed: ParsedQuery, kind: int, limit: int, *options) -> list:
-    hits = _ranked(parsed, kind, limit)
+@lru_cache(maxsize=256)
+def _statement(kind: int, sql: str) -> Select:
+    """The ORM statement around one ranked SQL text, built once per process and shape of query.
+
+    What was typed is only in the parameters, so a statement is the same for every query of its
+    shape: reusing it saves building it, its bind parameters and its cache key on each search.
+    """
+    model, shown, country = _SHOWN[kind]
+    hits = text(sql).columns(id=Integer, tier=Integer, closeness=Integer).subquery("hits")
     statement = select(model).join(hits, model.id == hits.c.id)
+    options = [load_only(*shown)]
+    if country:  # joined in: its name is shown, and that saves a statement
+        statement = statement.outerjoin(model.country)
+        options.append(contains_eager(model.country))
     if hasattr(model, "live"):  # the index holds live records only; this keeps it so if it ever lagged
         statement = statement.where(model.live())
-    statement = statement.order_by(hits.c.tier, hits.c.closeness, hits.c.id).options(*options)
-    return list(db.session.scalars(statement))
+    return statement.order_by(hits.c.tier, hits.c.closeness, hits.c.id).options(*options)
 
 
 def search(text: str, limit: int = PER_KIND) -> SearchResults:
@@ -146,11 +169,8 @@ def search(text: str, limit: int = PER_KIND) -> SearchResults:
     parsed = parse(text)
     if parsed.empty:
         return results
-    country = selectinload(Contact.country)
-    results.contacts = _found(Contact, parsed, index.CONTACT, limit, country)
-    results.organisations = _found(
-        Organisation, parsed, index.ORGANISATION, limit, selectinload(Organisation.country)
-    )
-    results.inquiries = _found(Inquiry, parsed, index.INQUIRY, limit)
-    results.threads = _found(Thread, parsed, index.THREAD, limit)
+    results.contacts = _found(parsed, index.CONTACT, limit)
+    results.organisations = _found(parsed, index.ORGANISATION, limit)
+    results.inquiries = _found(parsed, index.INQUIRY, limit)
+    results.threads = _found(parsed, index.THREAD, limit)
     return results

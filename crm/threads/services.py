@@ -227,17 +227,24 @@ def add_interaction(
 # --- What is slipping: shared by lists, boards, the home page, reminders and reports ---------
 
 
-def overdue_condition(today: date):
-    """SQL: an open thread whose next action's due date has passed."""
-    return (Thread.next_action_due < today) & Thread.stage.not_in(CLOSED_STAGES)
+def overdue_condition(today: date, *, open_known: bool = False):
+    """SQL: an open thread whose next action's due date has passed.
+
+    open_known: the query keeps only open threads already, so the stage is not tested again.
+    """
+    past_due = Thread.next_action_due < today
+    return past_due if open_known else past_due & Thread.stage.not_in(CLOSED_STAGES)
 
 
-def stale_condition(now: datetime, stale_days: int):
-    """SQL: an open thread with no interaction for `stale_days` (or none since it opened that long ago)."""
+def stale_condition(now: datetime, stale_days: int, *, open_known: bool = False):
+    """SQL: an open thread with no interaction for `stale_days` (or none since it opened that long ago).
+
+    open_known: as for overdue_condition.
+    """
     cutoff = now - timedelta(days=stale_days)
     quiet = Thread.last_interaction_at < cutoff
     never = Thread.last_interaction_at.is_(None) & (Thread.opened_on < cutoff.date())
-    return (quiet | never) & Thread.stage.not_in(CLOSED_STAGES)
+    return (quiet | never) if open_known else (quiet | never) & Thread.stage.not_in(CLOSED_STAGES)
 
 
 class ThreadTiming(Protocol):

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
 
-from crm.auth.permissions import can_reassign, role_required
+from crm.auth.permissions import can_edit, can_reassign, role_required
 from crm.countries.services import country_choices, region_filter_options
 from crm.errors import DomainError
 from crm.extensions import db
@@ -86,20 +87,31 @@ def create():
 
 
 def _load_thread(thread_id: int) -> Thread:
-    stmt = (
+    thread = db.session.execute(_thread_page(), {"thread_id": thread_id}).scalar()
+    if thread is None:
+        abort(404)
+    return thread
+
+
+@cache
+def _thread_page() -> Select:
+    """The thread and all its page shows; the one-to-one links joined in, not a statement each.
+
+    Built once per process (the id is a parameter): building it and its cache key took 0.3 ms a page.
+    """
+    return (
         select(Thread)
-        .where(Thread.id == thread_id)
+        .where(Thread.id == bindparam("thread_id"))
         .options(
-            selectinload(Thread.owner),
+            joinedload(Thread.owner),
+            joinedload(Thread.origin_inquiry),
             selectinload(Thread.contacts),
             selectinload(Thread.organisations),
             selectinload(Thread.countries),
-            selectinload(Thread.origin_inquiry),
-            selectinload(Thread.interactions).selectinload(Interaction.author),
+            selectinload(Thread.interactions).joinedload(Interaction.author),
             selectinload(Thread.interactions).selectinload(Interaction.contacts),
         )
     )
-    return db.first_or_404(stmt)
 
 
 def _stage_form(thread: Thread, form: StageForm | None = None) -> StageForm:
@@ -109,22 +121,32 @@ def _stage_form(thread: Thread, form: StageForm | None = None) -> StageForm:
 
 
 def _detail(thread: Thread, **forms):
-    interaction_form = forms.get("interaction_form") or InteractionForm(formdata=None)
-    owner_form = OwnerForm(prefix="owner", owner_id=thread.owner_id, formdata=None)
-    owner_form.owner_id.choices = user_choices(blank=False)
+    """The thread page; only the forms the user's role is shown are built (a viewer sees none)."""
     return render_template(
         "threads/detail.html",
         thread=thread,
-        interaction_form=interaction_form,
-        stage_form=_stage_form(thread, forms.get("stage_form")),
-        next_action_form=forms.get("next_action_form")
+        **(_edit_forms(thread, forms) if can_edit(current_user) else {}),
+        owner_form=_owner_form(thread) if can_reassign(current_user) else None,
+        conflict=forms.get("conflict"),
+    )
+
+
+def _edit_forms(thread: Thread, forms: dict[str, Any]) -> dict[str, FlaskForm]:
+    return {
+        "interaction_form": forms.get("interaction_form") or InteractionForm(formdata=None),
+        "stage_form": _stage_form(thread, forms.get("stage_form")),
+        "next_action_form": forms.get("next_action_form")
         or NextActionForm(
             prefix="na", formdata=None, next_action=thread.next_action, next_action_due=thread.next_action_due
         ),
-        owner_form=owner_form,
-        edit_form=forms.get("edit_form") or EditThreadForm(prefix="edit", formdata=None, obj=thread),
-        conflict=forms.get("conflict"),
-    )
+        "edit_form": forms.get("edit_form") or EditThreadForm(prefix="edit", formdata=None, obj=thread),
+    }
+
+
+def _owner_form(thread: Thread) -> OwnerForm:
+    form = OwnerForm(prefix="owner", owner_id=thread.owner_id, formdata=None)
+    form.owner_id.choices = user_choices(blank=False)
+    return form
 
 
 @bp.route("/threads/<int:thread_id>")

@@ -132,7 +132,7 @@ def test_special_category_data_is_never_searched_or_shown(client, db, viewer, lo
     assert "Bakyt Osmonov" in page and "Undocumented" not in page
 
 
-def test_six_statements_whatever_the_number_of_hits(db, make_contact, make_organisation, count_statements):
+def test_four_statements_whatever_the_number_of_hits(db, make_contact, make_organisation, count_statements):
     for n in range(12):
         make_contact(full_name=f"Aigerim Test{n}", email=f"a{n}@example.org", country_code="KZ")
         make_organisation(name=f"Aigerim Foundation {n}", country_code="KG")
@@ -142,7 +142,7 @@ def test_six_statements_whatever_the_number_of_hits(db, make_contact, make_organ
         found = search("aigerim")
         assert [c.country.alpha2 for c in found.contacts] == ["KZ"] * 10
         assert [o.country.alpha2 for o in found.organisations] == ["KG"] * 10
-    assert len(statements) == 6
+    assert len(statements) == 4  # one per kind, the countries joined in
 
 
 def test_the_page_and_the_box_in_the_navigation(client, viewer, login, make_contact):

@@ -48,6 +48,10 @@ class BoardPages:
     list_param: str
     list_filters: tuple[str, ...]  # the board filters the list page understands too
     stale_label: Any
+    # The list's sort that puts an open column's items in the board's order (most urgent first);
+    # finished columns ("done") keep the list's own order, newest first.
+    list_sort: str = ""
+    done: frozenset[str] = frozenset()
 
 
 PAGES = {
@@ -60,6 +64,8 @@ PAGES = {
         "status",
         ("event", "country", "region", "owner"),
         _l("Only stale (no change for %(days)d days)"),
+        list_sort="received",  # oldest waiting first
+        done=frozenset({InquiryStatus.CONVERTED.value, InquiryStatus.CLOSED.value}),
     ),
     "thread": BoardPages(
         "threads.detail",
@@ -70,6 +76,10 @@ PAGES = {
         "stage",
         ("event", "country", "region", "owner", "overdue"),
         _l("Only stale (no interaction for %(days)d days)"),
+        list_sort="due",  # next action due soonest first
+        done=frozenset(
+            stage.value for stages in STAGES_BY_KIND.values() for stage in stages if stage.is_closed
+        ),
     ),
     "organisation": BoardPages(
         "organisations.detail",
@@ -119,7 +129,8 @@ def _render(board: services.Board, title: str, kind: str, list_args: dict[str, s
         query = carried | (list_args or {})
 
         def list_url(key: str) -> str:
-            return url_for(pages.list_endpoint, **{pages.list_param: key}, **query)
+            in_order = {"sort": pages.list_sort} if pages.list_sort and key not in pages.done else {}
+            return url_for(pages.list_endpoint, **{pages.list_param: key}, **query, **in_order)
 
     detail_url = _url_with_id(pages.detail, pages.detail_arg)
     move_url = _url_with_id(pages.move, pages.move_arg)

@@ -175,12 +175,14 @@ def test_an_open_column_shows_the_twenty_most_urgent_and_links_to_all_of_them(
     assert '<span class="badge bg-secondary">21</span>' in requested  # the header counts them all
     assert requested.count('class="card board-card') == 20
     assert "Waiting 00" in requested and "Waiting 19" in requested and "Waiting 20" not in requested
-    assert 'href="/threads?stage=requested&amp;kind=consultation">Show all 21</a>' in requested
+    # The list holds them all, in the board's order (next action due soonest first).
+    assert 'href="/threads?stage=requested&amp;kind=consultation&amp;sort=due">Show all 21</a>' in requested
     assert "Show all" not in scheduled and "Scheduled one" in scheduled
 
     monkeypatch.setitem(app.config, "PER_PAGE", 50)
-    listed = client.get("/threads?stage=requested&kind=consultation").get_data(as_text=True)
-    assert all(f"Waiting {i:02d}" in listed for i in range(21))
+    listed = client.get("/threads?stage=requested&kind=consultation&sort=due").get_data(as_text=True)
+    positions = [listed.index(f"Waiting {i:02d}") for i in range(21)]
+    assert positions == sorted(positions)
     assert "Scheduled one" not in listed and "Another kind" not in listed
 
 
@@ -217,9 +219,12 @@ def test_board_filters_change_the_counts_and_follow_into_the_list(
     theirs = client.get(f"/pipeline/threads?owner={owner.id}").get_data(as_text=True)
     assert "Show all 3</a>" in everyone and "Show all 2</a>" in theirs
     assert (
-        f'href="/threads?stage=requested&amp;owner={owner.id}&amp;kind=consultation">Show all 2</a>' in theirs
+        f'href="/threads?stage=requested&amp;owner={owner.id}&amp;kind=consultation&amp;sort=due">Show all 2</a>'
+        in theirs
     )
-    listed = client.get(f"/threads?stage=requested&owner={owner.id}&kind=consultation").get_data(as_text=True)
+    listed = client.get(f"/threads?stage=requested&owner={owner.id}&kind=consultation&sort=due").get_data(
+        as_text=True
+    )
     assert "Theirs A" in listed and "Theirs B" in listed and "Someone else" not in listed
     assert "no interaction for 14 days" in theirs
     assert "no change for 14 days" in client.get("/pipeline/inquiries").get_data(as_text=True)

@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, g
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 
 
 def current_translations() -> Any:
     """The translations of the locale Flask-Babel has chosen for now."""
-    state = getattr(g, "_flask_babel", None)
+    state = getattr(g, "_flask_babel", None) if g else None  # `not g`: no app context
     locale = getattr(state, "babel_locale", None)
     if locale is None:  # not chosen yet (or outside a request): let Flask-Babel choose it
         return get_translations()
@@ -25,6 +25,13 @@ def current_translations() -> Any:
     if cached is None or cached[0] is not locale:
         cached = state.crm_translations = (locale, get_translations())
     return cached[1]
+
+
+def current_locale_name() -> str:
+    """The locale Flask-Babel has chosen, as text ('en', 'ru'), without its lookup on every call."""
+    state = getattr(g, "_flask_babel", None) if g else None
+    locale = getattr(state, "babel_locale", None) or get_locale()
+    return str(locale or "en")
 
 
 def gettext(string: str, **variables: Any) -> str:

@@ -15,8 +15,8 @@ from flask_babel import format_decimal, format_percent, get_locale
 from crm.auth.permissions import TEMPLATE_PREDICATES
 from crm.countries.services import territory_name
 from crm.models.base import as_utc, today_utc, utcnow
+from crm.translations import current_locale_name, ngettext
 from crm.translations import gettext as _
-from crm.translations import ngettext
 
 
 def url_with(**changes: Any) -> str:
@@ -130,7 +130,7 @@ def date_label(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = as_utc(value).date()  # times are kept and shown in UTC
-    return _day_text(value, str(get_locale() or "en"))
+    return _day_text(value, current_locale_name())
 
 
 def datetime_label(value: datetime | None) -> str:
@@ -138,7 +138,7 @@ def datetime_label(value: datetime | None) -> str:
     if not value:
         return ""
     moment = as_utc(value)
-    locale = str(get_locale() or "en")
+    locale = current_locale_name()
     return f"{_day_text(moment.date(), locale)}, {_minute_text(moment.hour, moment.minute, locale)}"
 
 

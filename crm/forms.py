@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectField
 
 from crm.collation import name_order
 from crm.extensions import db
 from crm.models import Event, Tag, Topic, User
+from crm.translations import lazy_gettext as _l
 
 BLANK = ("", "—")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, g
 from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 
 
 def current_translations() -> Any:
@@ -44,6 +45,15 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """flask_babel.ngettext through the cached translations: `%(num)d` is the number."""
     variables.setdefault("num", num)
     return current_translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """flask_babel.lazy_gettext (the same LazyString) translated through the cached translations.
+
+    Form labels, descriptions and choices and the enums' labels are lazy strings, translated each
+    time they are shown: a form field's label and help text several times per render.
+    """
+    return LazyString(gettext, string, **variables)
 
 
 def install(app: Flask) -> None:

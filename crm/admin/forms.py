@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from crm.admin.services import TAG_NAME_MAX, TOPIC_NAME_MAX
 from crm.models.enums import Role
+from crm.translations import lazy_gettext as _l
 
 
 def strip(value: str | None) -> str | None:

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,6 +21,8 @@ from crm.auth.permissions import role_required
 from crm.extensions import db
 from crm.models import Tag, Topic, User
 from crm.models.enums import Role
+from crm.translations import gettext as _
+from crm.translations import lazy_gettext as _l
 
 bp = Blueprint("admin", __name__)
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from crm.auth.services import MIN_PASSWORD_LENGTH
+from crm.translations import lazy_gettext as _l
 
 
 class LoginForm(FlaskForm):

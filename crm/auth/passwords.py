@@ -9,7 +9,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-from flask_babel import gettext as _
+from crm.translations import gettext as _
 
 MIN_LENGTH = 8
 # Far above the 64 ASVS asks for; the cap only keeps the hashing cost bounded.

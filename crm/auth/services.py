@@ -6,7 +6,6 @@ import logging
 import secrets
 
 from flask import current_app
-from flask_babel import gettext as _
 from flask_babel import ngettext, refresh
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,6 +17,7 @@ from crm.extensions import db
 from crm.models import User
 from crm.models.base import utcnow
 from crm.models.enums import Role
+from crm.translations import gettext as _
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ import logging
 import time
 
 from flask import current_app, flash, redirect, request, session
-from flask_babel import gettext as _
 from flask_login import current_user, login_url, login_user, logout_user
 
 from crm.models import User
+from crm.translations import gettext as _
 
 log = logging.getLogger(__name__)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.auth import services, sessions
 from crm.auth.forms import ChangePasswordForm, LoginForm
 from crm.extensions import db
+from crm.translations import gettext as _
 
 bp = Blueprint("auth", __name__)
 

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from babel.support import Translations
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
+
+from crm.translations import lazy_gettext as _l
 
 LIST_SEPARATOR = "; "
 YES, NO = "yes", "no"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -28,6 +27,7 @@ from crm.forms import (
 from crm.models.enums import StakeholderType
 from crm.organisations.forms import OrganisationField
 from crm.safety.conflicts import VersionField
+from crm.translations import lazy_gettext as _l
 
 
 def strip(value: Any) -> Any:

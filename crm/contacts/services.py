@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, or_, select, union
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
@@ -35,6 +34,7 @@ from crm.models.base import utcnow
 from crm.models.enums import StakeholderType
 from crm.names import latin, name_key
 from crm.privacy.consent import MIRRORED, record_form_consent
+from crm.translations import gettext as _
 
 
 class ContactError(DomainError):

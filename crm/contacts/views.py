@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import Form
 
@@ -22,6 +21,7 @@ from crm.models.enums import Role
 from crm.privacy.context import privacy_context
 from crm.safety.conflicts import is_stale, prepare_reapply
 from crm.safety.views import live_or_404, visible_or_404
+from crm.translations import gettext as _
 
 bp = Blueprint("contacts", __name__)
 

@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from flask_babel import gettext as _
-
 from crm.duplicates.merge import JOINABLE, KEEP, default_choices
 from crm.extensions import db
 from crm.models import Country, User
+from crm.translations import gettext as _
 
 
 @dataclass

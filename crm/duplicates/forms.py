@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import DataRequired, NumberRange
 
 from crm.duplicates.merge import BOTH, JOINABLE, KEEP, TAKE
+from crm.translations import lazy_gettext as _l
 
 
 class MergeForm(FlaskForm):

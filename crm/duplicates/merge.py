@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, update
 
 from crm.audit.services import record
@@ -24,6 +22,8 @@ from crm.extensions import db
 from crm.models import Contact, DuplicatePair, Organisation, User
 from crm.models.duplicate import CONTACT, ORGANISATION
 from crm.names import latin, name_key
+from crm.translations import gettext as _
+from crm.translations import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 from crm.audit.services import record
@@ -18,6 +16,8 @@ from crm.extensions import db
 from crm.matching.scoring import reason_labels
 from crm.models import AuditEntry, Contact, DuplicatePair, NotDuplicate, Organisation, User
 from crm.models.duplicate import CONTACT, ORGANISATION
+from crm.translations import gettext as _
+from crm.translations import lazy_gettext as _l
 
 MODELS: dict[str, Any] = {CONTACT: Contact, ORGANISATION: Organisation}
 KINDS = (CONTACT, ORGANISATION)

@@ -6,7 +6,6 @@ import time
 
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -20,6 +19,7 @@ from crm.extensions import db
 from crm.matching.candidates import organisations_of, person_of, similar_contacts, similar_organisations
 from crm.models.duplicate import CONTACT, ORGANISATION
 from crm.models.enums import Role
+from crm.translations import gettext as _
 
 bp = Blueprint("duplicates", __name__, cli_group="duplicates")
 PLURAL = {CONTACT: "contacts", ORGANISATION: "organisations"}

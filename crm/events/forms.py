@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.models.enums import EventFormat
 from crm.organisations.forms import OrganisationField
+from crm.translations import lazy_gettext as _l
 
 
 class EventForm(FlaskForm):

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from crm.audit.services import apply_changes, record
@@ -16,6 +15,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Event, Inquiry, Organisation, User
 from crm.models.enums import EventFormat
+from crm.translations import gettext as _
 
 
 class EventError(DomainError):

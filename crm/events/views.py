@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +17,7 @@ from crm.models.base import today_utc, utcnow
 from crm.models.enums import EventFormat, Role
 from crm.reports import charts
 from crm.reports.services import ReportFilters, funnel
+from crm.translations import gettext as _
 
 bp = Blueprint("events", __name__)
 

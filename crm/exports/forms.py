@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.contacts.columns import CONTACT_COLUMNS, PRESETS
+from crm.translations import lazy_gettext as _l
 
 FORMAT_CHOICES = [
     ("csv", _l("CSV (opens in Excel, LibreOffice, Google Sheets)")),

@@ -14,7 +14,6 @@ from enum import Enum
 from typing import Any
 
 from flask_babel import force_locale, pgettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, or_, select
 
 from crm.audit.services import record
@@ -39,6 +38,7 @@ from crm.models import (
 from crm.models.base import as_utc, utcnow
 from crm.organisations import services as organisations
 from crm.threads import services as threads
+from crm.translations import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

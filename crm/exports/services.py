@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, String, and_, case, func, literal, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
@@ -37,6 +36,7 @@ from crm.listing import sort_expression
 from crm.lists.services import list_condition
 from crm.models import Affiliation, Contact, ContactList, Organisation, Tag, User, contact_tags
 from crm.models.base import utcnow
+from crm.translations import gettext as _
 
 log = logging.getLogger(__name__)
 

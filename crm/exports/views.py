@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import Form
 
@@ -25,6 +24,7 @@ from crm.extensions import db
 from crm.listing import read_params
 from crm.lists.services import describe_filters
 from crm.models import ContactList
+from crm.translations import gettext as _
 
 bp = Blueprint("exports", __name__)
 

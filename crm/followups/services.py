@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 from flask import current_app, render_template
 from flask_babel import force_locale, ngettext
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import selectinload
 
@@ -30,6 +29,7 @@ from crm.models import Event, Inquiry, Thread, User
 from crm.models.base import as_utc
 from crm.models.enums import CLOSED_STAGES, Role
 from crm.threads.services import overdue_condition
+from crm.translations import gettext as _
 
 log = logging.getLogger(__name__)
 

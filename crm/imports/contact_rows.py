@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, insert, select, text
 
 from crm.audit.services import record_many
@@ -40,6 +39,7 @@ from crm.models.enums import StakeholderType
 from crm.names import name_key
 from crm.organisations.services import create_organisation
 from crm.privacy.consent import MIRRORED
+from crm.translations import gettext as _
 
 TEXT_LIMITS = {"full_name": 300, "email": 254, "phone": 50, "languages": 200, "consent_method": 200}
 BOOLEANS = ("consent_to_contact", "consent_to_share", "do_not_contact", "lived_experience")

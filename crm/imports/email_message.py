@@ -12,11 +12,10 @@ from email.utils import parseaddr
 from html.parser import HTMLParser
 from typing import Any
 
-from flask_babel import gettext as _
-
 from crm.errors import DomainError
 from crm.imports.values import ValueProblem, parse_datetime
 from crm.models.enums import InquiryChannel
+from crm.translations import gettext as _
 
 MAX_MESSAGE = 20000  # what the inquiry form accepts
 _BLOCK_TAGS = frozenset(

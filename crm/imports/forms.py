@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, SelectField, StringField
@@ -16,6 +15,7 @@ from crm.imports.reading import DELIMITERS, ENCODINGS
 from crm.imports.services import Preview, Settings
 from crm.models import ImportMapping
 from crm.models.enums import InquiryChannel
+from crm.translations import lazy_gettext as _l
 
 NOT_IMPORTED = ("", _l("— not imported —"))
 

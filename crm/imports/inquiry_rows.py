@@ -13,7 +13,6 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import func, insert, or_, select
 
 from crm.countries.services import resolve_country
@@ -35,6 +34,7 @@ from crm.models import AuditEntry, ImportBatch, Inquiry, User
 from crm.models.base import utcnow
 from crm.models.enums import InquiryChannel, InquiryStatus
 from crm.names import name_key
+from crm.translations import gettext as _
 
 log = logging.getLogger(__name__)
 LOGGED = (

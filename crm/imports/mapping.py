@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from babel.support import Translations
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.audit.services import record
@@ -21,6 +19,8 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import ImportMapping, User
 from crm.models.enums import InquiryChannel
+from crm.translations import gettext as _
+from crm.translations import lazy_gettext as _l
 
 INQUIRIES, CONTACTS = "inquiries", "contacts"
 KINDS = {INQUIRIES: _l("Inquiries"), CONTACTS: _l("Contacts")}

@@ -19,10 +19,10 @@ from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from crm.errors import DomainError
+from crm.translations import gettext as _
+from crm.translations import lazy_gettext as _l
 
 # Characters a spreadsheet may run as a formula; exports prefix such cells with an apostrophe.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")

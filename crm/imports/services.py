@@ -10,7 +10,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
@@ -35,6 +34,7 @@ from crm.imports.reading import Limits, Table, read_table
 from crm.imports.rows import DUPLICATE, ERROR, EXISTING, MATCHED, NEW, RowOutcome, SourceRow
 from crm.models import Event, ImportBatch, ImportMapping, Inquiry, User
 from crm.models.enums import InquiryChannel
+from crm.translations import gettext as _
 
 HEADER_SEARCH_ROWS = 20  # a header may sit under a report's preamble (Zoom puts one there)
 

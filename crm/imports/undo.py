@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from crm.audit.services import record
@@ -17,6 +16,7 @@ from crm.imports.mapping import INQUIRIES
 from crm.models import AuditEntry, ImportBatch, Inquiry, Thread, User
 from crm.models.base import as_utc, utcnow
 from crm.models.enums import InquiryStatus
+from crm.translations import gettext as _
 
 COMMITTED, UNDONE = "committed", "undone"
 # Saving an inquiry moves updated_at; a gap this long after creation means someone edited it.

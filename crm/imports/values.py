@@ -6,10 +6,10 @@ import re
 from datetime import UTC, datetime
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from crm.contacts.columns import LIST_SEPARATOR
+from crm.translations import gettext as _
+from crm.translations import lazy_gettext as _l
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "1", "да", "д", "x", "✓"})
 FALSE_WORDS = frozenset({"no", "n", "false", "0", "нет", "н", ""})

@@ -5,7 +5,6 @@ from __future__ import annotations
 from math import ceil
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -24,6 +23,7 @@ from crm.imports.undo import UndoRefused, can_undo_import, undo_import
 from crm.listing import apply_sort, paginate, read_params
 from crm.models import ImportBatch
 from crm.models.enums import Role
+from crm.translations import gettext as _
 
 bp = Blueprint("imports", __name__)
 ROWS_PER_PAGE = 100

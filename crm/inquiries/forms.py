@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -24,6 +23,7 @@ from crm.forms import OptionalSelectField, optional_int
 from crm.inquiries.services import Triage
 from crm.models import Contact, Inquiry, Organisation
 from crm.models.enums import InquiryChannel, ThreadKind
+from crm.translations import lazy_gettext as _l
 
 
 class CheckboxListField(SelectMultipleField):

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -24,6 +23,7 @@ from crm.models.base import as_utc, utcnow
 from crm.models.enums import InquiryChannel, InquiryStatus, ThreadKind
 from crm.organisations.services import create_organisation, likely_organisations
 from crm.threads.services import open_thread
+from crm.translations import gettext as _
 
 
 class InquiryError(DomainError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.permissions import can_assign, can_reassign, role_required
@@ -19,6 +18,7 @@ from crm.listing import apply_sort, paginate, read_params
 from crm.models import Inquiry, Topic, User
 from crm.models.enums import InquiryChannel, InquiryStatus, Role
 from crm.pipeline.forms import bulk_reassign_form
+from crm.translations import gettext as _
 
 bp = Blueprint("inquiries", __name__)
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, and_, delete, exists, func, insert, select
 from sqlalchemy.orm import joinedload
 
@@ -19,6 +18,7 @@ from crm.extensions import db
 from crm.models import Contact, ContactList, Country, Organisation, Tag, User, contact_list_members
 from crm.models.base import utcnow
 from crm.models.enums import StakeholderType
+from crm.translations import gettext as _
 
 STATIC, SMART = "static", "smart"
 MAX_BATCH = 1000  # contacts added or removed in one request

@@ -12,8 +12,9 @@ from functools import lru_cache
 from itertools import combinations
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
+
+from crm.translations import lazy_gettext as _l
 
 EMAIL, PHONE, WEBSITE = "email", "phone", "website"
 NAME, SIMILAR_NAME = "name", "similar_name"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from crm.translations import lazy_gettext as _l
 
 
 class LabelledEnum(StrEnum):

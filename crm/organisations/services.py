@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -29,6 +28,7 @@ from crm.models import (
 from crm.models.base import today_utc
 from crm.models.enums import MembershipStatus, OrganisationKind
 from crm.names import latin, name_key
+from crm.translations import gettext as _
 
 
 class OrganisationError(DomainError):

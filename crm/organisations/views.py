@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.permissions import can_reassign, role_required
@@ -17,6 +16,7 @@ from crm.organisations.forms import OrganisationForm, organisation_filter_option
 from crm.organisations.services import ORGANISATION_FILTERS, ORGANISATION_SORTS, OrganisationError
 from crm.safety.conflicts import is_stale, prepare_reapply
 from crm.safety.views import live_or_404, visible_or_404
+from crm.translations import gettext as _
 
 bp = Blueprint("organisations", __name__)
 

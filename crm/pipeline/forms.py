@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired
 
 from crm.forms import optional_int
+from crm.translations import lazy_gettext as _l
 
 
 class MoveForm(FlaskForm):

@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, bindparam, case, func, select, union_all
 
 from crm.countries.services import region_condition, territory_name
@@ -40,6 +39,7 @@ from crm.models.base import as_utc
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InquiryStatus, MembershipStatus, ThreadKind
 from crm.organisations.services import reassign_organisation
 from crm.threads.services import is_overdue, is_stale, overdue_condition, reassign_thread, stale_condition
+from crm.translations import gettext as _
 
 
 class PipelineError(DomainError):

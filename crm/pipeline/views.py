@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.auth.permissions import role_required
@@ -25,6 +23,8 @@ from crm.organisations.services import update_organisation
 from crm.pipeline import services
 from crm.pipeline.forms import BulkReassignForm, MoveForm, bulk_reassign_form
 from crm.threads.services import change_stage
+from crm.translations import gettext as _
+from crm.translations import lazy_gettext as _l
 
 bp = Blueprint("pipeline", __name__)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -20,6 +19,7 @@ from crm.extensions import db
 from crm.models import ConsentRecord, Contact, User
 from crm.models.base import as_utc, utcnow
 from crm.models.enums import ConsentPurpose
+from crm.translations import gettext as _
 
 # The purposes mirrored on the contacts table.
 MIRRORED = {ConsentPurpose.CONTACT: "consent_to_contact", ConsentPurpose.SHARE: "consent_to_share"}

@@ -17,8 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
 from crm.audit.services import record
@@ -40,6 +38,8 @@ from crm.models.base import utcnow
 from crm.names import latin, name_key
 from crm.privacy.scrub import ERASED, Scrubber, scrub_everywhere
 from crm.search import index as search_index
+from crm.translations import gettext as _
+from crm.translations import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

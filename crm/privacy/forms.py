@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from crm.contacts.forms import strip
 from crm.models.enums import ConsentPurpose
 from crm.privacy.erasure import GROUNDS
+from crm.translations import lazy_gettext as _l
 
 
 class ConsentForm(FlaskForm):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 from flask import Blueprint, Response, abort, flash, make_response, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.auth.permissions import role_required
@@ -19,6 +18,7 @@ from crm.privacy import erasure, report
 from crm.privacy.consent import ConsentError, record_consent, withdraw_consent
 from crm.privacy.forms import ConsentForm, DataReportForm, EraseForm, RevealForm, SensitiveForm, WithdrawForm
 from crm.privacy.sensitive import reveal_sensitive, update_sensitive
+from crm.translations import gettext as _
 
 bp = Blueprint("privacy", __name__)
 

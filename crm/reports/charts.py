@@ -12,10 +12,10 @@ from datetime import timedelta
 from typing import Any
 
 from flask_babel import format_decimal, ngettext
-from flask_babel import gettext as _
 
 from crm.models.enums import ThreadKind
 from crm.reports.services import Area, Funnel, TopicCount
+from crm.translations import gettext as _
 
 Chart = dict[str, Any]
 

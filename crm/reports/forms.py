@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
 
 from crm.forms import OptionalSelectField, optional_int
 from crm.reports.services import ReportFilters
+from crm.translations import lazy_gettext as _l
 
 EARLIEST = date(1990, 1, 1)
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, HiddenField, SelectFieldBase
+
+from crm.translations import lazy_gettext as _l
 
 NOT_COMPARED = frozenset({"csrf_token", "version"})
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import desc, select
 
 from crm.audit.services import record
@@ -20,6 +19,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import AuditEntry, Contact, Organisation, User
 from crm.models.base import as_utc, utcnow
+from crm.translations import gettext as _
 
 DELETABLE: dict[str, type[Contact] | type[Organisation]] = {
     "contact": Contact,

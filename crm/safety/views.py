@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -14,6 +13,7 @@ from crm.extensions import db
 from crm.models import Contact, Organisation
 from crm.models.enums import Role
 from crm.safety.deletion import DELETABLE, DeletionError, delete_record, deleted_records, restore_record
+from crm.translations import gettext as _
 
 bp = Blueprint("safety", __name__)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from crm.forms import optional_int
 from crm.models.enums import InteractionKind, ThreadKind
 from crm.safety.conflicts import VersionField
+from crm.translations import lazy_gettext as _l
 
 
 class ThreadForm(FlaskForm):

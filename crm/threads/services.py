@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +17,7 @@ from crm.listing import ByName, contains
 from crm.models import Contact, Country, Inquiry, Interaction, Organisation, Thread, User, thread_countries
 from crm.models.base import as_utc, today_utc, utcnow
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
+from crm.translations import gettext as _
 
 
 class ThreadError(DomainError):

@@ -7,7 +7,6 @@ from functools import cache
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, bindparam, select
@@ -32,6 +31,7 @@ from crm.threads.forms import (
     StageForm,
     ThreadForm,
 )
+from crm.translations import gettext as _
 
 bp = Blueprint("threads", __name__)
 

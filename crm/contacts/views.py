@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 from wtforms import Form
 
 from crm.auth.permissions import can_edit, can_reassign, can_view_sensitive, role_required
@@ -118,7 +119,7 @@ def _render_detail(contact: Contact, add_form=None, **privacy):
 
 @bp.route("/contacts/<int:contact_id>")
 def detail(contact_id: int):
-    contact = db.get_or_404(Contact, contact_id)
+    contact = db.get_or_404(Contact, contact_id, options=[joinedload(Contact.country)])  # shown on the page
     if contact.merged_into_id is not None:  # merged away: its links all live on the survivor now
         return redirect_to_survivor(contact, "contact", "contacts.detail", "contact_id")
     return _render_detail(visible_or_404(Contact, contact_id))

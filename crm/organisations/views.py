@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from crm.auth.permissions import can_reassign, role_required
 from crm.duplicates.views import redirect_to_survivor
@@ -70,7 +71,12 @@ def create():
 
 @bp.route("/organisations/<int:organisation_id>")
 def detail(organisation_id: int):
-    organisation = db.get_or_404(Organisation, organisation_id)
+    # Its country and owner with it: shown on the page, they were read by a statement each.
+    organisation = db.get_or_404(
+        Organisation,
+        organisation_id,
+        options=[joinedload(Organisation.country), joinedload(Organisation.owner)],
+    )
     if organisation.merged_into_id is not None:  # merged away: its links all live on the survivor now
         return redirect_to_survivor(organisation, "organisation", "organisations.detail", "organisation_id")
     organisation = visible_or_404(Organisation, organisation_id)

@@ -85,6 +85,9 @@ def apply_sort(stmt: Select, params: ListParams, sorts: Mapping[str, Any], tiebr
 class _PageOfIds(SelectPagination):
     """A page that finds its rows' ids first, then loads those rows with what they show.
 
+    The statement selects a model (the page's items are its objects) or columns starting with the
+    model's primary key (the items are rows).
+
     With OFFSET, the database builds every skipped row, joins included: page 50 of a list that
     also reads each contact's country and owner joined 1,250 rows to show 25. The ids alone come
     from an index, however deep the page.
@@ -101,7 +104,9 @@ class _PageOfIds(SelectPagination):
         )
         # Joined, not `IN (…)`: with IN, SQLite walks the whole filtered range again to keep the order.
         rows = self._query_args["session"].execute(stmt.join(page, key == page.c[key.key]))
-        return list(rows.unique().scalars())
+        if isinstance(stmt.column_descriptions[0]["expr"], type):  # select(Model): the objects
+            return list(rows.unique().scalars())
+        return list(rows)  # select(columns…): the rows
 
 
 def paginate(stmt: Select, params: ListParams):

@@ -44,11 +44,13 @@ def _permissions() -> dict[str, bool]:
 @bp.route("/contacts")
 def index():
     params = read_params(CONTACT_FILTERS, CONTACT_SORTS, "name")
-    stmt = apply_sort(services.contact_list_query(params.filters), params, CONTACT_SORTS, Contact.id)
+    stmt = apply_sort(services.contact_list_rows(params.filters), params, CONTACT_SORTS, Contact.id)
     organisation_id = params.get_int("organisation")
+    pager = paginate(stmt, params)
     return render_template(
         "contacts/index.html",
-        pager=paginate(stmt, params),
+        pager=pager,
+        organisations=services.current_organisations([row.id for row in pager.items]),
         params=params,
         options=contact_filter_options(),
         organisation=db.session.get(Organisation, organisation_id) if organisation_id else None,

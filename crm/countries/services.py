@@ -196,7 +196,10 @@ def country_order(code_column):
 
     In English the stored name is that name; other languages rank the codes by Babel's names.
     """
-    english = select(Country.name).where(Country.alpha2 == code_column).scalar_subquery()
+    # Its own countries table, even when the list already joins the countries (no correlation).
+    english = (
+        select(Country.name).where(Country.alpha2 == code_column).correlate_except(Country).scalar_subquery()
+    )
     if current_language() == "en":
         return english
     codes = [code for code, _name in country_choices()]

@@ -104,12 +104,12 @@ def _language_names(codes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple(choices)
 
 
-def country_name(country: Any) -> str:
-    """A Country (or an alpha-2 code) named in the user's language; the stored English name else."""
+def country_name(country: Any, english: str = "") -> str:
+    """A Country (or an alpha-2 code, with its stored English name) named in the user's language."""
     if country is None:
         return ""
     if isinstance(country, str):
-        return territory_name(country, country)
+        return territory_name(country, english or country)
     return territory_name(getattr(country, "alpha2", None), getattr(country, "name", "") or "")
 
 

@@ -70,15 +70,33 @@ class ByCountry:
         return country_order(self.code)
 
 
+@dataclass(frozen=True)
+class EmptyLast:
+    """A sort by a column that may be empty (a due date): empty values last, whichever the direction.
+
+    Databases disagree otherwise: SQLite puts NULL first going up, PostgreSQL last.
+    """
+
+    column: Any
+
+
 def sort_expression(sort: Any) -> Any:
     """What to ORDER BY for one entry of a page's sorts: name sorts follow the user's language."""
+    if isinstance(sort, EmptyLast):
+        return sort.column
     return sort.expression() if isinstance(sort, ByName | ByCountry) else sort
+
+
+def directed(sort: Any, descending: bool) -> Any:
+    """One entry of a page's sorts as an ORDER BY term, in the direction asked for."""
+    column = sort_expression(sort)
+    ordered = column.desc() if descending else column.asc()
+    return ordered.nulls_last() if isinstance(sort, EmptyLast) else ordered
 
 
 def apply_sort(stmt: Select, params: ListParams, sorts: Mapping[str, Any], tiebreak: Any) -> Select:
     """Order by the allowlisted column, then by a unique column so pages are stable."""
-    column = sort_expression(sorts[params.sort])
-    ordered = column.desc() if params.descending else column.asc()
+    ordered = directed(sorts[params.sort], params.descending)
     return stmt.order_by(ordered, tiebreak.desc() if params.descending else tiebreak.asc())
 
 

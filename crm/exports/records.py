@@ -21,7 +21,7 @@ from crm.contacts.columns import LIST_SEPARATOR, NO, YES
 from crm.exports.services import FORMATS, file_name, stream
 from crm.extensions import db
 from crm.inquiries import services as inquiries
-from crm.listing import count_rows, sort_expression
+from crm.listing import count_rows, directed
 from crm.models import (
     Affiliation,
     Contact,
@@ -270,9 +270,8 @@ def record_chunks(export: RecordExport) -> Iterator[list[list[Any]]]:
     stmt = select(model.id, *scalar).select_from(model)
     if where is not None:
         stmt = stmt.where(where)
-    order = sort_expression(export.kind.sorts()[export.sort])
     stmt = stmt.order_by(
-        order.desc() if export.descending else order.asc(),
+        directed(export.kind.sorts()[export.sort], export.descending),
         model.id.desc() if export.descending else model.id.asc(),
     )
     result = stream(stmt)

@@ -13,7 +13,7 @@ from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.listing import ByName, contains
+from crm.listing import ByName, EmptyLast, contains
 from crm.models import Contact, Country, Inquiry, Interaction, Organisation, Thread, User, thread_countries
 from crm.models.base import as_utc, today_utc, utcnow
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
@@ -276,7 +276,7 @@ THREAD_FILTERS = ("q", "kind", "stage", "owner", "country", "region", "event", "
 def thread_sorts() -> dict[str, Any]:
     return {
         "updated": Thread.updated_at,
-        "due": Thread.next_action_due,
+        "due": EmptyLast(Thread.next_action_due),  # as the boards: threads with no next action last
         "opened": Thread.opened_on,
         "title": ByName(Thread.title),
         "stage": Thread.stage,

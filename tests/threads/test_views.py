@@ -202,3 +202,17 @@ def test_logging_a_call_with_an_empty_next_action_clears_the_reminder(client, st
         next_action_due=(date.today() + timedelta(days=3)).isoformat(),
     )
     assert thread.next_action == "Send the report"
+
+
+def test_sorted_by_due_date_threads_with_no_next_action_come_last_both_ways(
+    client, staff, login, make_thread
+):
+    today = date.today()
+    make_thread(title="Undated", next_action="", next_action_due=None)
+    make_thread(title="Due later", next_action="Call", next_action_due=today + timedelta(days=9))
+    make_thread(title="Due soon", next_action="Call", next_action_due=today + timedelta(days=1))
+    login(staff)
+    for sort, dated in (("due", ["Due soon", "Due later"]), ("-due", ["Due later", "Due soon"])):
+        page = client.get(f"/threads?sort={sort}").get_data(as_text=True)
+        order = sorted(["Undated", *dated], key=page.index)
+        assert order == [*dated, "Undated"], sort

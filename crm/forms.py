@@ -2,17 +2,42 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from babel import support
+from flask import current_app
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField
+from wtforms.i18n import messages_path
 
 from crm.collation import name_order
 from crm.extensions import db
 from crm.models import Event, Tag, Topic, User
+from crm.translations import current_locale_name
 from crm.translations import lazy_gettext as _l
 
 BLANK = ("", "—")
+
+
+class CrmForm(FlaskForm):
+    """Every form of the app: a FlaskForm whose WTForms messages ("This field is required.", …)
+    come in the user's language from a catalogue read once per process and language.
+
+    Flask-WTF reads WTForms' catalogue again on every request that builds a form (~0.5 ms).
+    """
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _wtforms_messages(current_locale_name())
+
+
+@lru_cache(maxsize=16)
+def _wtforms_messages(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
 
 
 def optional_int(value: Any) -> int | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 
 from crm.countries.services import region_filter_options
 from crm.forms import (
+    CrmForm,
     OptionalSelectField,
     country_field_choices,
     optional_int,
@@ -34,7 +34,7 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class ContactForm(FlaskForm):
+class ContactForm(CrmForm):
     full_name = StringField(
         _l("Full name"),
         validators=[DataRequired(message=_l("A contact needs a name.")), Length(max=300)],
@@ -106,7 +106,7 @@ def contact_form(
     return form
 
 
-class AffiliationForm(FlaskForm):
+class AffiliationForm(CrmForm):
     organisation = OrganisationField(
         _l("Organisation"), validators=[InputRequired(message=_l("Choose an organisation."))]
     )
@@ -119,7 +119,7 @@ def affiliation_form() -> AffiliationForm:
     return AffiliationForm()
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CrmForm):
     """An empty form: a POST button that carries only the CSRF token."""
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField
 from wtforms.validators import DataRequired, NumberRange
 
 from crm.duplicates.merge import BOTH, JOINABLE, KEEP, TAKE
+from crm.forms import CrmForm
 from crm.translations import lazy_gettext as _l
 
 
-class MergeForm(FlaskForm):
+class MergeForm(CrmForm):
     """The versions the page showed (an edit meanwhile refuses the merge); choices are radio groups."""
 
     survivor_version = HiddenField()
@@ -41,7 +41,7 @@ class MergeForm(FlaskForm):
         return found
 
 
-class OtherRecordForm(FlaskForm):
+class OtherRecordForm(CrmForm):
     """'Merge with…' a record given by its number (shown on every detail page's address)."""
 
     class Meta:

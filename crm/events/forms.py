@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from crm.forms import CrmForm
 from crm.models.enums import EventFormat
 from crm.organisations.forms import OrganisationField
 from crm.translations import lazy_gettext as _l
 
 
-class EventForm(FlaskForm):
+class EventForm(CrmForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.contacts.columns import CONTACT_COLUMNS, PRESETS
+from crm.forms import CrmForm
 from crm.translations import lazy_gettext as _l
 
 FORMAT_CHOICES = [
@@ -27,7 +27,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ContactExportForm(FlaskForm):
+class ContactExportForm(CrmForm):
     preset = RadioField(_l("What for"), choices=PRESET_CHOICES, default="mailing")
     columns = MultiCheckboxField(
         _l("Columns"),
@@ -50,5 +50,5 @@ def contact_export_form(preset: str | None, may_include_sensitive: bool) -> Cont
     return form
 
 
-class RecordExportForm(FlaskForm):
+class RecordExportForm(CrmForm):
     file_format = RadioField(_l("Format"), choices=FORMAT_CHOICES[:2], default="csv")

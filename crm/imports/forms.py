@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from crm.forms import OptionalSelectField, optional_int
+from crm.forms import CrmForm, OptionalSelectField, optional_int
 from crm.imports.mapping import FIELDS, INQUIRIES, KINDS, PRESETS
 from crm.imports.reading import DELIMITERS, ENCODINGS
 from crm.imports.services import Preview, Settings
@@ -32,7 +31,7 @@ def channel_choices() -> list[tuple[str, Any]]:
     return [("", _l("As the kind of file suggests")), *InquiryChannel.choices()]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(CrmForm):
     file = FileField(
         _l("File"),
         validators=[FileRequired(_l("Choose a CSV or XLSX file."))],
@@ -48,7 +47,7 @@ class UploadForm(FlaskForm):
     channel = SelectField(_l("Channel"), default="", description=_l("For inquiries."))
 
 
-class PreviewForm(FlaskForm):
+class PreviewForm(CrmForm):
     """The settings of the preview; a select per column is added by preview_form()."""
 
     encoding = SelectField(_l("Encoding"), choices=list(ENCODINGS.items()))

@@ -7,12 +7,11 @@ from math import ceil
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from crm.auth.permissions import role_required
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.forms import event_choices
+from crm.forms import CrmForm, event_choices
 from crm.imports import services
 from crm.imports.forms import UploadForm, channel_choices, mapping_choices, preview_form
 from crm.imports.mapping import FIELDS, INQUIRIES, MappingError, save_mapping, saved_mappings
@@ -30,7 +29,7 @@ ROWS_PER_PAGE = 100
 BATCH_SORTS = {"created": ImportBatch.created_at}
 
 
-class UndoForm(FlaskForm):
+class UndoForm(CrmForm):
     """Undo has no fields: the form carries the CSRF token."""
 
 

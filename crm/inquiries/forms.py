@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateTimeLocalField,
@@ -19,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.forms import OptionalSelectField, optional_int
+from crm.forms import CrmForm, OptionalSelectField, optional_int
 from crm.inquiries.services import Triage
 from crm.models import Contact, Inquiry, Organisation
 from crm.models.enums import InquiryChannel, ThreadKind
@@ -33,7 +32,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class InquiryForm(FlaskForm):
+class InquiryForm(CrmForm):
     event_id = OptionalSelectField(_l("Event"), coerce=optional_int, validators=[Optional()])
     channel = SelectField(_l("Channel"), choices=InquiryChannel.choices(), default=InquiryChannel.EMAIL.value)
     received_at = DateTimeLocalField(
@@ -58,7 +57,7 @@ class InquiryForm(FlaskForm):
     assignee_id = OptionalSelectField(_l("Assign to"), coerce=optional_int, validators=[Optional()])
 
 
-class EmailFillForm(FlaskForm):
+class EmailFillForm(CrmForm):
     """An e-mail pasted or uploaded as .eml, read to fill the inquiry form (nothing is saved)."""
 
     raw = TextAreaField(
@@ -76,11 +75,11 @@ class EmailFillForm(FlaskForm):
         return self.raw.data if (self.raw.data or "").strip() else None
 
 
-class AssignForm(FlaskForm):
+class AssignForm(CrmForm):
     assignee_id = OptionalSelectField(_l("Assign to"), coerce=optional_int, validators=[Optional()])
 
 
-class ConvertForm(FlaskForm):
+class ConvertForm(CrmForm):
     """Triage in one step: who the sender is, their organisation, and the thread to open."""
 
     contact = RadioField(_l("Contact"), validators=[DataRequired(_l("Choose a contact or create one."))])
@@ -165,7 +164,7 @@ def _record(model: Any, value: str | None) -> Any:
     return found if found is not None and found.is_live else None
 
 
-class RespondedForm(FlaskForm):
+class RespondedForm(CrmForm):
     responded_at = DateTimeLocalField(
         _l("Answered at"), validators=[Optional()], description=_l("Leave empty for now (UTC).")
     )

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_pgettext as pgettext  # lazy; this name is one pybabel extracts
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from crm.forms import optional_int
+from crm.forms import CrmForm, optional_int
 from crm.translations import lazy_gettext as _l
 
 
@@ -17,7 +16,7 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class ListForm(FlaskForm):
+class ListForm(CrmForm):
     name = StringField(
         pgettext("list", "Name"),  # «Название», not a person's «Имя»
         validators=[DataRequired(message=_l("A list needs a name.")), Length(max=200)],
@@ -26,14 +25,14 @@ class ListForm(FlaskForm):
     description = TextAreaField(_l("Description"), filters=[strip], description=_l("What the list is for."))
 
 
-class MembersForm(FlaskForm):
+class MembersForm(CrmForm):
     """Add or remove the people ticked on a page."""
 
     ids = SelectMultipleField(_l("Selected"), coerce=int, validate_choice=False)
     next = HiddenField()
 
 
-class AddToListForm(FlaskForm):
+class AddToListForm(CrmForm):
     """The bulk action on /contacts and the contact page: add the selected to a static list."""
 
     ids = SelectMultipleField(_l("Selected"), coerce=int, validate_choice=False)

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_pgettext as pgettext  # lazy; this name is one pybabel extracts
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -15,6 +14,7 @@ from wtforms.widgets import TextInput
 from crm.countries.services import region_filter_options
 from crm.extensions import db
 from crm.forms import (
+    CrmForm,
     OptionalSelectField,
     country_field_choices,
     optional_int,
@@ -31,7 +31,7 @@ def strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(CrmForm):
     name = StringField(
         pgettext("organisation", "Name"),  # «Название», not a person's «Имя»
         validators=[DataRequired(message=_l("An organisation needs a name.")), Length(max=300)],

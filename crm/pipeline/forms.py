@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired
 
-from crm.forms import optional_int
+from crm.forms import CrmForm, optional_int
 from crm.translations import lazy_gettext as _l
 
 
-class MoveForm(FlaskForm):
+class MoveForm(CrmForm):
     to = SelectField(_l("Move to"), validators=[DataRequired()])
     next = HiddenField()
 
 
-class BulkReassignForm(FlaskForm):
+class BulkReassignForm(CrmForm):
     kind = HiddenField(validators=[DataRequired()])
     ids = SelectMultipleField(_l("Selected"), coerce=int, validate_choice=False)
     owner_id = SelectField(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.contacts.forms import strip
+from crm.forms import CrmForm
 from crm.models.enums import ConsentPurpose
 from crm.privacy.erasure import GROUNDS
 from crm.translations import lazy_gettext as _l
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(CrmForm):
     purpose = SelectField(_l("Consent to"), choices=ConsentPurpose.choices)
     given = SelectField(
         _l("Answer"), choices=[("yes", _l("Given")), ("no", _l("Refused or withdrawn"))], default="yes"
@@ -32,24 +32,24 @@ class ConsentForm(FlaskForm):
     )
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(CrmForm):
     """One button: the purpose is in the URL."""
 
 
-class SensitiveForm(FlaskForm):
+class SensitiveForm(CrmForm):
     lived_experience = BooleanField(_l("Lived experience of statelessness"))
     sensitive_notes = TextAreaField(_l("Sensitive notes"), filters=[strip])
 
 
-class RevealForm(FlaskForm):
+class RevealForm(CrmForm):
     """One button: show the sensitive attributes (audited)."""
 
 
-class DataReportForm(FlaskForm):
+class DataReportForm(CrmForm):
     file_format = SelectField(_l("Format"), choices=[("json", "JSON"), ("csv", "CSV")])
 
 
-class EraseForm(FlaskForm):
+class EraseForm(CrmForm):
     ground = SelectField(_l("Ground"), choices=list(GROUNDS.items()))
     confirm = BooleanField(
         _l("I understand that this cannot be undone."),

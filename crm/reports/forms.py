@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional, ValidationError
 
-from crm.forms import OptionalSelectField, optional_int
+from crm.forms import CrmForm, OptionalSelectField, optional_int
 from crm.reports.services import ReportFilters
 from crm.translations import lazy_gettext as _l
 
@@ -33,7 +32,7 @@ class DayField(DateField):
         return super()._value()
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(CrmForm):
     """Read from the query string; a report changes nothing, so there is no CSRF token."""
 
     class Meta:

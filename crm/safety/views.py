@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from crm.auth.permissions import can_restore_records, role_required
 from crm.extensions import db
+from crm.forms import CrmForm
 from crm.models import Contact, Organisation
 from crm.models.enums import Role
 from crm.safety.deletion import DELETABLE, DeletionError, delete_record, deleted_records, restore_record
@@ -18,7 +18,7 @@ from crm.translations import gettext as _
 bp = Blueprint("safety", __name__)
 
 
-class ConfirmDeleteForm(FlaskForm):
+class ConfirmDeleteForm(CrmForm):
     """The confirmation: a POST that carries only the CSRF token."""
 
 

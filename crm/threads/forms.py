@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from crm.forms import optional_int
+from crm.forms import CrmForm, optional_int
 from crm.models.enums import InteractionKind, ThreadKind
 from crm.safety.conflicts import VersionField
 from crm.translations import lazy_gettext as _l
 
 
-class ThreadForm(FlaskForm):
+class ThreadForm(CrmForm):
     kind = SelectField(_l("Kind"), choices=ThreadKind.choices())
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("A thread needs a title.")), Length(max=300)]
@@ -21,7 +20,7 @@ class ThreadForm(FlaskForm):
     next_action_due = DateField(_l("Due"), validators=[Optional()])
 
 
-class EditThreadForm(FlaskForm):
+class EditThreadForm(CrmForm):
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("A thread needs a title.")), Length(max=300)]
     )
@@ -29,7 +28,7 @@ class EditThreadForm(FlaskForm):
     version = VersionField()
 
 
-class InteractionForm(FlaskForm):
+class InteractionForm(CrmForm):
     kind = SelectField(
         _l("What happened"), choices=InteractionKind.choices(), default=InteractionKind.EMAIL.value
     )
@@ -48,15 +47,15 @@ class InteractionForm(FlaskForm):
     next_action_due = DateField(_l("Due"), validators=[Optional()])
 
 
-class StageForm(FlaskForm):
+class StageForm(CrmForm):
     stage = SelectField(_l("Stage"))
     outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=5000)])
 
 
-class NextActionForm(FlaskForm):
+class NextActionForm(CrmForm):
     next_action = StringField(_l("Next action"), validators=[Optional(), Length(max=300)])
     next_action_due = DateField(_l("Due"), validators=[Optional()])
 
 
-class OwnerForm(FlaskForm):
+class OwnerForm(CrmForm):
     owner_id = SelectField(_l("Owner"), coerce=optional_int)

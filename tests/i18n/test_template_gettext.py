@@ -42,3 +42,29 @@ def test_a_translation_is_text_never_markup(app, monkeypatch):
 
     monkeypatch.setattr(crm.translations, "current_translations", lambda: Hostile())
     assert _render(app, "{{ _('Contacts') }}") == "&lt;b&gt;bold&lt;/b&gt; &amp; co"
+
+
+def test_wtforms_own_messages_come_in_the_users_language(app):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import IntegerField, StringField
+    from wtforms.validators import DataRequired
+
+    from crm.forms import CrmForm
+
+    class Probe(CrmForm):
+        class Meta:
+            csrf = False
+
+        name = StringField(validators=[DataRequired()])
+        count = IntegerField()
+
+    for language, required, not_a_number in (
+        ("ru", "Обязательное поле.", "Неверное целое число."),
+        ("en", "This field is required.", "Not a valid integer value."),
+        ("ru", "Обязательное поле.", "Неверное целое число."),  # and back: nothing kept from the last request
+    ):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            refresh()
+            form = Probe(formdata=MultiDict({"count": "x"}))
+            assert not form.validate()
+            assert form.name.errors == [required] and form.count.errors == [not_a_number]

@@ -353,19 +353,25 @@ def contact_list_rows(filters: Mapping[str, str]) -> Select:
 
 def current_organisations(contact_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     """(organisation name, position) of each contact's current affiliations, oldest first."""
-    rows = db.session.execute(
-        select(Affiliation.contact_id, Organisation.name, Affiliation.position)
-        .join(Organisation, Organisation.id == Affiliation.organisation_id)
-        .where(
-            Affiliation.contact_id.in_(contact_ids),
-            or_(Affiliation.end_on.is_(None), Affiliation.end_on >= today_utc()),  # Affiliation.is_current
-        )
-        .order_by(Affiliation.id)
-    )
+    rows = db.session.execute(_current_organisations(), {"contact_ids": contact_ids, "today": today_utc()})
     found: dict[int, list[tuple[str, str]]] = {}
     for contact_id, name, position in rows:
         found.setdefault(contact_id, []).append((name, position))
     return found
+
+
+@cache
+def _current_organisations() -> Select:
+    """current_organisations' statement, built once per process (ids and today are parameters)."""
+    return (
+        select(Affiliation.contact_id, Organisation.name, Affiliation.position)
+        .join(Organisation, Organisation.id == Affiliation.organisation_id)
+        .where(
+            Affiliation.contact_id.in_(bindparam("contact_ids", expanding=True)),
+            or_(Affiliation.end_on.is_(None), Affiliation.end_on >= bindparam("today")),  # is_current
+        )
+        .order_by(Affiliation.id)
+    )
 
 
 TIMELINE_LIMIT = 50

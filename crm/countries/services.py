@@ -208,8 +208,11 @@ def country_order(code_column):
 
 def country_choices() -> list[tuple[str, str]]:
     """(alpha2, name) for select boxes, named in the user's language and sorted by that name."""
-    rows = db.session.execute(select(Country.alpha2, Country.name).order_by(Country.name))
+    rows = db.session.execute(_COUNTRY_ROWS)
     return list(_named_countries(tuple((code, name) for code, name in rows), _reader()))
+
+
+_COUNTRY_ROWS = select(Country.alpha2, Country.name).order_by(Country.name)
 
 
 # Naming and sorting ~250 countries takes a few ms; the result depends only on the table's rows
@@ -227,13 +230,16 @@ def regions() -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 def _region_rows() -> tuple[tuple[str, str, str, str], ...]:
-    rows = db.session.execute(
-        select(Country.region_code, Country.region, Country.subregion_code, Country.subregion)
-        .where(Country.region_code.is_not(None))
-        .distinct()
-        .order_by(Country.region, Country.subregion)
-    )
+    rows = db.session.execute(_REGION_ROWS)
     return tuple((code, name, sub_code, sub) for code, name, sub_code, sub in rows)
+
+
+_REGION_ROWS = (
+    select(Country.region_code, Country.region, Country.subregion_code, Country.subregion)
+    .where(Country.region_code.is_not(None))
+    .distinct()
+    .order_by(Country.region, Country.subregion)
+)
 
 
 @lru_cache(maxsize=32)

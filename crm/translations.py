@@ -68,6 +68,11 @@ def npgettext(context: str, singular: str, plural: str, num: int, **variables: A
     return current_translations().unpgettext(context, singular, plural, num) % variables
 
 
+def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyString:
+    """flask_babel.lazy_pgettext translated through the cached translations."""
+    return LazyString(pgettext, context, string, **variables)
+
+
 def install(app: Flask) -> None:
     """Templates' _(), gettext, ngettext, pgettext, npgettext: the functions above, called directly.
 

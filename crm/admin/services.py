@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import ngettext
 from sqlalchemy import Table, func, select
 
 from crm.audit.services import record
@@ -16,6 +15,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.models import Tag, Topic, User, contact_tags, inquiry_topics
 from crm.translations import gettext as _
+from crm.translations import ngettext
 
 TOPIC_NAME_MAX = Topic.__table__.c.name.type.length
 TAG_NAME_MAX = Tag.__table__.c.name.type.length

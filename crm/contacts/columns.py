@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from babel.support import Translations
-from flask_babel import gettext
 
+from crm.translations import gettext
 from crm.translations import lazy_gettext as _l
 
 LIST_SEPARATOR = "; "

@@ -6,7 +6,6 @@ import time
 
 import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.permissions import can_view_sensitive, role_required
@@ -20,6 +19,7 @@ from crm.matching.candidates import organisations_of, person_of, similar_contact
 from crm.models.duplicate import CONTACT, ORGANISATION
 from crm.models.enums import Role
 from crm.translations import gettext as _
+from crm.translations import ngettext
 
 bp = Blueprint("duplicates", __name__, cli_group="duplicates")
 PLURAL = {CONTACT: "contacts", ORGANISATION: "organisations"}

@@ -8,7 +8,6 @@ from email.message import EmailMessage
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from flask_babel import ngettext
 
 from crm.followups.services import (
     DUE_SOON_DAYS,
@@ -19,6 +18,7 @@ from crm.followups.services import (
 )
 from crm.models.base import today_utc
 from crm.translations import gettext as _
+from crm.translations import ngettext
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from math import ceil
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.permissions import role_required
@@ -23,6 +22,7 @@ from crm.listing import apply_sort, paginate, read_params
 from crm.models import ImportBatch
 from crm.models.enums import Role
 from crm.translations import gettext as _
+from crm.translations import ngettext
 
 bp = Blueprint("imports", __name__)
 ROWS_PER_PAGE = 100

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_pgettext as pgettext  # lazy; this name is one pybabel extracts
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from crm.forms import CrmForm, optional_int
 from crm.translations import lazy_gettext as _l
+from crm.translations import lazy_pgettext as pgettext  # lazy; this name is one pybabel extracts
 
 
 def strip(value: Any) -> Any:

@@ -6,7 +6,6 @@ Everyone signed in may look at lists; staff and above create, rename, delete and
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.auth.permissions import can_edit, role_required
@@ -21,6 +20,7 @@ from crm.lists.services import ListError
 from crm.models import Contact, ContactList
 from crm.models.enums import Role
 from crm.translations import gettext as _
+from crm.translations import ngettext
 
 bp = Blueprint("lists", __name__)
 

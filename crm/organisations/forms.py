@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_pgettext as pgettext  # lazy; this name is one pybabel extracts
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -25,6 +24,7 @@ from crm.models import Organisation
 from crm.models.enums import MembershipStatus, OrganisationKind
 from crm.safety.conflicts import VersionField
 from crm.translations import lazy_gettext as _l
+from crm.translations import lazy_pgettext as pgettext  # lazy; this name is one pybabel extracts
 
 
 def strip(value: Any) -> Any:

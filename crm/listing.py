@@ -113,7 +113,8 @@ class _PageOfIds(SelectPagination):
 
     def _query_items(self) -> list[Any]:
         stmt: Select = self._query_args["select"]
-        key = inspect(stmt.column_descriptions[0]["entity"]).primary_key[0]
+        first = stmt.column_descriptions[0]
+        key = inspect(first["entity"]).primary_key[0]
         page = (
             stmt.with_only_columns(key, maintain_column_froms=True)
             .limit(self.per_page)
@@ -122,7 +123,7 @@ class _PageOfIds(SelectPagination):
         )
         # Joined, not `IN (…)`: with IN, SQLite walks the whole filtered range again to keep the order.
         rows = self._query_args["session"].execute(stmt.join(page, key == page.c[key.key]))
-        if isinstance(stmt.column_descriptions[0]["expr"], type):  # select(Model): the objects
+        if isinstance(first["expr"], type):  # select(Model): the objects
             return list(rows.unique().scalars())
         return list(rows)  # select(columns…): the rows
 

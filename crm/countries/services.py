@@ -224,11 +224,6 @@ def _named_countries(rows: tuple[tuple[str, str], ...], locale: Locale | None) -
     return tuple(sorted(choices, key=lambda choice: sort_key(choice[1], cyrillic_first)))
 
 
-def regions() -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """[(region_code, region, [(subregion_code, subregion), ...]), ...] present in the table."""
-    return [(code, name, list(subs)) for code, name, subs in _grouped_regions(_region_rows())]
-
-
 def _region_rows() -> tuple[tuple[str, str, str, str], ...]:
     rows = db.session.execute(_REGION_ROWS)
     return tuple((code, name, sub_code, sub) for code, name, sub_code, sub in rows)

@@ -14,6 +14,7 @@ from wtforms.i18n import messages_path
 
 from crm.collation import name_order
 from crm.extensions import db
+from crm.html import render_widget
 from crm.models import Event, Tag, Topic, User
 from crm.translations import current_locale_name
 from crm.translations import lazy_gettext as _l
@@ -23,7 +24,8 @@ BLANK = ("", "—")
 
 class CrmForm(FlaskForm):
     """Every form of the app: a FlaskForm whose WTForms messages ("This field is required.", …)
-    come in the user's language from a catalogue read once per process and language.
+    come in the user's language from a catalogue read once per process and language, and whose
+    common inputs are written by crm.html.
 
     Flask-WTF reads WTForms' catalogue again on every request that builds a form (~0.5 ms).
     """
@@ -33,6 +35,11 @@ class CrmForm(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return super().get_translations(form)
             return _wtforms_messages(current_locale_name())
+
+        def render_field(self, field: Any, render_kw: dict[str, Any]) -> Any:
+            """Common inputs written by crm.html (a tenth of WTForms' time); any other widget by WTForms."""
+            html = render_widget(field, render_kw)
+            return html if html is not None else super().render_field(field, render_kw)
 
 
 @lru_cache(maxsize=16)

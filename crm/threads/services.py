@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
 
 from crm.audit.services import apply_changes, record
@@ -14,7 +15,19 @@ from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
 from crm.listing import ByName, EmptyLast, contains
-from crm.models import Contact, Country, Inquiry, Interaction, Organisation, Thread, User, thread_countries
+from crm.models import (
+    Contact,
+    Country,
+    Inquiry,
+    Interaction,
+    Organisation,
+    Thread,
+    User,
+    interaction_contacts,
+    thread_contacts,
+    thread_countries,
+    thread_organisations,
+)
 from crm.models.base import as_utc, today_utc, utcnow
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
 from crm.translations import gettext as _
@@ -321,3 +334,67 @@ def thread_list_query(filters: dict[str, str]):
     if filters.get("open"):
         stmt = stmt.where(Thread.stage.not_in(CLOSED_STAGES))
     return stmt
+
+
+@dataclass
+class ThreadPage:
+    """What the thread page shows besides the thread's own fields, as plain rows.
+
+    Loading them as ORM objects (selectinload of five relationships) took ~2 ms for 0.2 ms of SQL.
+    """
+
+    contacts: list[Any]  # id, full_name, deleted_at
+    organisations: list[Any]  # id, name, deleted_at
+    countries: list[Any]  # alpha2, name
+    interactions: list[Any]  # id, occurred_at, kind, summary, author_name
+    people: dict[int, list[str]]  # interaction id → names of the contacts it was with
+
+
+def thread_page(thread_id: int) -> ThreadPage:
+    """The thread page's blocks, a fixed number of statements (the statements are built once)."""
+    contacts, organisations, countries, interactions, people = _thread_page_statements()
+    params = {"thread_id": thread_id}
+    with_people: dict[int, list[str]] = {}
+    for interaction_id, name in db.session.execute(people, params):
+        with_people.setdefault(interaction_id, []).append(name)
+    return ThreadPage(
+        contacts=list(db.session.execute(contacts, params)),
+        organisations=list(db.session.execute(organisations, params)),
+        countries=list(db.session.execute(countries, params)),
+        interactions=list(db.session.execute(interactions, params)),
+        people=with_people,
+    )
+
+
+@cache
+def _thread_page_statements() -> tuple[Select, ...]:
+    thread_id = bindparam("thread_id")
+    return (
+        select(Contact.id, Contact.full_name, Contact.deleted_at)
+        .join(thread_contacts, thread_contacts.c.contact_id == Contact.id)
+        .where(thread_contacts.c.thread_id == thread_id)
+        .order_by(Contact.full_name, Contact.id),
+        select(Organisation.id, Organisation.name, Organisation.deleted_at)
+        .join(thread_organisations, thread_organisations.c.organisation_id == Organisation.id)
+        .where(thread_organisations.c.thread_id == thread_id)
+        .order_by(Organisation.name, Organisation.id),
+        select(Country.alpha2, Country.name)
+        .join(thread_countries, thread_countries.c.country_code == Country.alpha2)
+        .where(thread_countries.c.thread_id == thread_id)
+        .order_by(Country.name),
+        select(
+            Interaction.id,
+            Interaction.occurred_at,
+            Interaction.kind,
+            Interaction.summary,
+            User.name.label("author_name"),
+        )
+        .outerjoin(User, User.id == Interaction.author_id)
+        .where(Interaction.thread_id == thread_id)
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()),
+        select(interaction_contacts.c.interaction_id, Contact.full_name)
+        .join(Contact, Contact.id == interaction_contacts.c.contact_id)
+        .join(Interaction, Interaction.id == interaction_contacts.c.interaction_id)
+        .where(Interaction.thread_id == thread_id)
+        .order_by(Contact.full_name, Contact.id),
+    )

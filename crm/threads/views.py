@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from crm.auth.permissions import can_edit, can_reassign, role_required
 from crm.countries.services import country_choices, region_filter_options
@@ -18,7 +18,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.forms import event_choices, user_choices
 from crm.listing import apply_sort, paginate, read_params
-from crm.models import Interaction, Thread, User
+from crm.models import Thread, User
 from crm.models.enums import Role, ThreadKind, ThreadStage
 from crm.pipeline.forms import bulk_reassign_form
 from crm.safety.conflicts import is_stale, prepare_reapply
@@ -95,22 +95,14 @@ def _load_thread(thread_id: int) -> Thread:
 
 @cache
 def _thread_page() -> Select:
-    """The thread and all its page shows; the one-to-one links joined in, not a statement each.
+    """The thread with its owner and origin joined in; built once per process (the id is a parameter).
 
-    Built once per process (the id is a parameter): building it and its cache key took 0.3 ms a page.
+    What else the page shows comes as plain rows from services.thread_page.
     """
     return (
         select(Thread)
         .where(Thread.id == bindparam("thread_id"))
-        .options(
-            joinedload(Thread.owner),
-            joinedload(Thread.origin_inquiry),
-            selectinload(Thread.contacts),
-            selectinload(Thread.organisations),
-            selectinload(Thread.countries),
-            selectinload(Thread.interactions).joinedload(Interaction.author),
-            selectinload(Thread.interactions).selectinload(Interaction.contacts),
-        )
+        .options(joinedload(Thread.owner), joinedload(Thread.origin_inquiry))
     )
 
 
@@ -125,6 +117,7 @@ def _detail(thread: Thread, **forms):
     return render_template(
         "threads/detail.html",
         thread=thread,
+        **vars(services.thread_page(thread.id)),  # shallow: asdict() would copy every row
         **(_edit_forms(thread, forms) if can_edit(current_user) else {}),
         owner_form=_owner_form(thread) if can_reassign(current_user) else None,
         conflict=forms.get("conflict"),

@@ -1,0 +1,152 @@
+"""Form inputs written as HTML directly: the one module of the app that marks text as safe HTML.
+
+WTForms writes each attribute through `Markup.format` and looks up the field's flags with `dir()`:
+about 100 µs for an input, and a contact or thread page holds dozens (a third of its time). The
+functions here write the same tags as WTForms 3.3's own widgets, attribute for attribute, with
+every value escaped; `CrmForm.Meta.render_field` uses them for the widgets listed in `FAST` and
+leaves any other widget to WTForms.
+
+tests/security/test_form_html.py renders every field of every form both ways, with hostile
+values, and compares them; an upgrade of WTForms that changes its output fails there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from markupsafe import Markup, escape
+from wtforms import widgets
+
+
+def clean_key(key: str) -> str:
+    """An attribute's name from a keyword: `class_` → `class`, `data_lookup` → `data-lookup` (as WTForms)."""
+    key = key.rstrip("_")
+    if key.startswith(("data_", "aria_")):
+        key = key.replace("_", "-")
+    return key
+
+
+def attributes(attrs: dict[str, Any]) -> str:
+    """`name="value"` pairs sorted by name; True writes the bare name, False leaves it out."""
+    parts = []
+    for key in sorted(attrs):
+        value = attrs[key]
+        if value is True:
+            parts.append(clean_key(key))
+        elif value is not False:
+            parts.append(f'{clean_key(key)}="{escape(value)}"')
+    return " ".join(parts)
+
+
+def _flags(field: Any, names: Iterable[str], kwargs: dict[str, Any], call: bool) -> None:
+    """The validators' flags a widget writes as attributes (`required`, `maxlength`, …)."""
+    flags = getattr(field, "flags", None)
+    if flags is None:
+        return
+    for name in vars(flags):
+        if name in names and name not in kwargs:
+            value = getattr(flags, name)
+            kwargs[name] = value() if call and callable(value) else value
+
+
+def _input(field: Any, widget: Any, kwargs: dict[str, Any]) -> Markup:
+    kwargs.setdefault("id", field.id)
+    kwargs.setdefault("type", widget.input_type)
+    if "value" not in kwargs:
+        kwargs["value"] = field._value()
+    datalist = getattr(field, "_datalist", None)
+    if datalist is not None and "list" not in kwargs:
+        kwargs["list"] = datalist if isinstance(datalist, str) else datalist.id
+    _flags(field, widget.validation_attrs, kwargs, call=True)
+    return Markup(f"<input {attributes({'name': field.name, **kwargs})}>")  # noqa: S704  # nosec B704
+
+
+def _checkbox(field: Any, widget: Any, kwargs: dict[str, Any]) -> Markup:
+    if getattr(field, "checked", field.data):
+        kwargs.setdefault("checked", True)
+    return _input(field, widget, kwargs)
+
+
+def _radio(field: Any, widget: Any, kwargs: dict[str, Any]) -> Markup:
+    if field.checked:
+        kwargs.setdefault("checked", True)
+    return _input(field, widget, kwargs)
+
+
+def _password(field: Any, widget: Any, kwargs: dict[str, Any]) -> Markup:
+    if widget.hide_value:
+        kwargs["value"] = ""
+    return _input(field, widget, kwargs)
+
+
+def _textarea(field: Any, widget: Any, kwargs: dict[str, Any]) -> Markup:
+    kwargs.setdefault("id", field.id)
+    _flags(field, widget.validation_attrs, kwargs, call=False)
+    inner = escape(field._value())
+    return Markup(f"<textarea {attributes({'name': field.name, **kwargs})}>\r\n{inner}</textarea>")  # noqa: S704  # nosec B704
+
+
+def _option(choice: Any) -> str:
+    value = choice.value
+    if isinstance(value, bool):
+        value = str(value)
+    options = {"value": value, **(choice.render_kw or {})}
+    if choice.selected:
+        options["selected"] = True
+    return f"<option {attributes(options)}>{escape(choice.label or choice.value)}</option>"
+
+
+def _select(field: Any, widget: Any, kwargs: dict[str, Any]) -> Markup:
+    kwargs.setdefault("id", field.id)
+    if widget.multiple:
+        kwargs["multiple"] = True
+    _flags(field, widget.validation_attrs, kwargs, call=False)
+    html = [f"<select {attributes({'name': field.name, **kwargs})}>"]
+    if field.has_groups():
+        for group, choices in field._iter_groups_normalized():
+            if group is not None:
+                html.append(f"<optgroup {attributes({'label': group})}>")
+            html.extend(_option(choice) for choice in choices)
+            if group is not None:
+                html.append("</optgroup>")
+    else:
+        html.extend(_option(choice) for choice in field._iter_choices_normalized())
+    html.append("</select>")
+    return Markup("".join(html))  # noqa: S704  # nosec B704
+
+
+# The widgets written here, by exact class: a subclass may render differently, so it goes to WTForms.
+FAST: dict[type, Callable[[Any, Any, dict[str, Any]], Markup]] = {
+    widgets.TextInput: _input,
+    widgets.EmailInput: _input,
+    widgets.TelInput: _input,
+    widgets.URLInput: _input,
+    widgets.SearchInput: _input,
+    widgets.NumberInput: _input,
+    widgets.DateInput: _input,
+    widgets.DateTimeLocalInput: _input,
+    widgets.HiddenInput: _input,
+    widgets.CheckboxInput: _checkbox,
+    widgets.RadioInput: _radio,
+    widgets.PasswordInput: _password,
+    widgets.TextArea: _textarea,
+    widgets.Select: _select,
+}
+
+
+def render_widget(field: Any, render_kw: dict[str, Any]) -> Markup | None:
+    """The field's tag as WTForms' `Meta.render_field` would write it, or None for a widget not in FAST."""
+    write = FAST.get(type(field.widget))
+    if write is None:
+        return None
+    kwargs = {clean_key(k): v for k, v in render_kw.items()}
+    own = getattr(field, "render_kw", None)
+    if own:
+        kwargs = {**{clean_key(k): v for k, v in own.items()}, **kwargs}
+    return write(field, field.widget, kwargs)
+
+
+def text_input(field: Any, kwargs: dict[str, Any]) -> Markup:
+    """A plain text input for a field whose own widget only adds attributes (the organisation lookup)."""
+    return _input(field, widgets.TextInput, kwargs)

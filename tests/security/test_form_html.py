@@ -1,0 +1,124 @@
+"""crm.html writes form inputs exactly as WTForms' own widgets would, with every value escaped.
+
+Every field of every form of the app is rendered both ways (crm.html through CrmForm.Meta, and
+WTForms' widget directly), blank and filled with hostile values, with the attributes our
+templates pass, and the two must be the same string.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from flask import render_template_string
+from werkzeug.datastructures import MultiDict
+from wtforms.meta import DefaultMeta
+
+import crm
+from crm.forms import CrmForm
+from crm.html import FAST
+
+HOSTILE = '"><script>alert(1)</script>&amp;\'<'
+HOSTILE_CHOICES = [(HOSTILE, HOSTILE), ("2", "Два & <два>"), ("", "—")]
+# What macros/forms.html and the templates pass besides a field's own attributes.
+TEMPLATE_KWARGS = [
+    {},
+    {"class_": "form-control is-invalid", "aria-describedby": "x-help x-error", "aria-invalid": "true"},
+    {"class_": "form-select", "placeholder": HOSTILE, "rows": 3, "autocomplete": "off", "data_x": HOSTILE},
+    {"required": False, "disabled": True, "value": HOSTILE},
+]
+
+
+def all_form_classes() -> list[type[CrmForm]]:
+    for module in pkgutil.walk_packages(crm.__path__, "crm."):
+        importlib.import_module(module.name)
+    found, pending = [], [CrmForm]
+    while pending:
+        for sub in pending.pop().__subclasses__():
+            found.append(sub)
+            pending.append(sub)
+    return sorted(set(found), key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
+
+
+def with_choices(form: CrmForm) -> CrmForm:
+    """Forms whose views fill in the choices get hostile ones here (and all choice fields get one more)."""
+    for field in form:
+        if hasattr(field, "choices") and not callable(field.choices):
+            field.choices = [*(field.choices or []), *(c for c in HOSTILE_CHOICES if coerces(field, c[0]))]
+            if field.choices:  # a hostile label on a value the field accepts
+                field.choices = [*field.choices, (field.choices[0][0], HOSTILE)]
+    return form
+
+
+def coerces(field, value) -> bool:
+    try:
+        field.coerce(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def fields_of(form: CrmForm):
+    for field in form:
+        yield field
+        if field.type in ("RadioField", "MultiCheckboxField", "CheckboxListField"):
+            yield from field  # each radio or checkbox of the list
+
+
+FORMS = all_form_classes()
+
+
+def test_the_forms_are_found():
+    names = {cls.__name__ for cls in FORMS}
+    assert {"ContactForm", "InquiryForm", "InteractionForm", "ConsentForm"} <= names, names
+    assert len(FORMS) > 25
+
+
+@pytest.mark.parametrize("form_class", FORMS, ids=lambda cls: cls.__name__)
+def test_every_field_is_written_as_wtforms_writes_it(app, db, form_class):
+    rendered_fast = 0
+    with app.test_request_context("/"):
+        blank = with_choices(form_class(formdata=None))
+        filled_data = MultiDict()
+        for field in blank:
+            filled_data.add(field.name, HOSTILE)
+            filled_data.add(field.name, "2")
+        filled = with_choices(form_class(formdata=filled_data))
+        filled.validate()  # with its errors, as a form sent back
+        for form in (blank, filled):
+            for field in fields_of(form):
+                for kwargs in TEMPLATE_KWARGS:
+                    if "value" in kwargs and field.type == "PasswordField":
+                        continue  # a password's value is never written either way
+                    ours = str(field(**kwargs))
+                    theirs = str(DefaultMeta.render_field(form.meta, field, dict(kwargs)))
+                    assert ours == theirs, (field.name, field.type, kwargs)
+                    assert "<script>" not in ours
+                    rendered_fast += type(field.widget) in FAST
+    assert rendered_fast or not any(type(f.widget) in FAST for f in fields_of(blank))
+
+
+def test_the_field_macro_writes_the_label_as_wtforms(app, db):
+    from crm.contacts.forms import ContactForm
+
+    with app.test_request_context("/"):
+        form = with_choices(ContactForm(formdata=None))
+        form.full_name.label.text = HOSTILE
+        html = render_template_string(
+            '{% from "macros/forms.html" import field %}{{ field(form.full_name) }}{{ field(form.do_not_contact) }}',
+            form=form,
+        )
+        assert str(form.full_name.label(class_="form-label")) in html
+        assert str(form.do_not_contact.label(class_="form-check-label")) in html
+        assert "<script>" not in html
+
+
+def test_attribute_values_and_option_labels_are_escaped():
+    from crm.html import attributes
+
+    written = attributes({"value": HOSTILE, "placeholder": "a&b", "checked": True, "disabled": False})
+    assert written == (
+        'checked placeholder="a&amp;b" '
+        'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;&#39;&lt;"'
+    )

@@ -9,12 +9,13 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, case, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import joinedload
 
 from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.items import inquiry_items, thread_items
 from crm.listing import ByCountry, ByName
 from crm.models import (
     Affiliation,
@@ -275,45 +276,50 @@ LINKED_LIMIT = 50
 
 @dataclass
 class OrganisationDetail:
-    """Everything the organisation page shows besides its own fields."""
+    """Everything the organisation page shows besides its own fields, as plain rows."""
 
-    current_people: list[Affiliation] = field(default_factory=list)
-    past_people: list[Affiliation] = field(default_factory=list)
-    threads: list[Thread] = field(default_factory=list)
-    inquiries: list[Inquiry] = field(default_factory=list)
+    # contact_id, contact_name, do_not_contact, position, start_on, end_on, is_current
+    current_people: list[Any] = field(default_factory=list)
+    past_people: list[Any] = field(default_factory=list)
+    threads: list[Any] = field(default_factory=list)  # crm.items.thread_items
+    inquiries: list[Any] = field(default_factory=list)  # crm.items.inquiry_items
 
 
 def organisation_detail(organisation: Organisation) -> OrganisationDetail:
     """People (current and past), threads concerning it, and inquiries from its people."""
     people_stmt, threads_stmt, inquiries_stmt = _detail_statements()
-    params = {"organisation_id": organisation.id}
-    affiliations = db.session.scalars(people_stmt, params).all()
-    threads = db.session.scalars(threads_stmt, params)
-    inquiries = db.session.scalars(inquiries_stmt, params)
+    params = {"organisation_id": organisation.id, "today": today_utc()}
+    people = db.session.execute(people_stmt, params).all()
     return OrganisationDetail(
-        current_people=[a for a in affiliations if a.is_current],
-        past_people=[a for a in affiliations if not a.is_current],
-        threads=list(threads),
-        inquiries=list(inquiries),
+        current_people=[a for a in people if a.is_current],
+        past_people=[a for a in people if not a.is_current],
+        threads=db.session.execute(threads_stmt, params).all(),
+        inquiries=db.session.execute(inquiries_stmt, params).all(),
     )
 
 
 @cache
 def _detail_statements() -> tuple[Select, Select, Select]:
-    """organisation_detail's statements, built once per process (the organisation is a parameter)."""
+    """organisation_detail's statements, built once per process (the organisation and day are parameters)."""
     organisation_id = bindparam("organisation_id")
     people = (
-        select(Affiliation)
+        select(
+            Contact.id.label("contact_id"),
+            Contact.full_name.label("contact_name"),
+            Contact.do_not_contact,
+            Affiliation.position,
+            Affiliation.start_on,
+            Affiliation.end_on,
+            or_(Affiliation.end_on.is_(None), Affiliation.end_on >= bindparam("today")).label("is_current"),
+        )
         .join(Contact, Contact.id == Affiliation.contact_id)
         .where(Affiliation.organisation_id == organisation_id, Contact.live())
-        .options(contains_eager(Affiliation.contact))  # the contact already joined, not a second time
         .order_by(Affiliation.start_on.desc(), Affiliation.id)
     )
     threads = (
-        select(Thread)
+        thread_items()
         .join(thread_organisations, thread_organisations.c.thread_id == Thread.id)
         .where(thread_organisations.c.organisation_id == organisation_id)
-        .options(joinedload(Thread.owner))
         .order_by(Thread.opened_on.desc(), Thread.id.desc())
     )
     their_contacts = (
@@ -322,9 +328,8 @@ def _detail_statements() -> tuple[Select, Select, Select]:
         .where(Affiliation.organisation_id == organisation_id, Contact.live())
     )
     inquiries = (
-        select(Inquiry)
+        inquiry_items()
         .where(Inquiry.contact_id.in_(their_contacts))
-        .options(joinedload(Inquiry.contact))
         .order_by(Inquiry.received_at.desc(), Inquiry.id.desc())
         .limit(LINKED_LIMIT)
     )

@@ -186,10 +186,13 @@ def test_detail_gathers_threads_inquiries_and_timeline(
     db.session.flush()
 
     detail = services.contact_detail(contact)
-    assert [a.organisation.name for a in detail.affiliations] == [organisation.name]
-    assert detail.inquiries == [inquiry]
-    assert detail.threads == [thread]
-    assert [i.id for i in detail.timeline] == [newer.id, older.id]
+    assert [a.organisation_name for a in detail.affiliations] == [organisation.name]
+    assert [i.id for i in detail.inquiries] == [inquiry.id]
+    assert [(t.id, t.title) for t in detail.threads] == [(thread.id, thread.title)]
+    assert [(i.id, i.thread_title) for i in detail.timeline] == [
+        (newer.id, thread.title),
+        (older.id, thread.title),
+    ]
 
 
 def test_an_empty_name_is_refused_before_anything_changes(db, staff, make_contact):

@@ -19,7 +19,7 @@ import crm
 from crm.forms import CrmForm
 from crm.html import FAST
 
-HOSTILE = '"><script>alert(1)</script>&amp;\'<'
+HOSTILE = "\"><script>alert(1)</script>&amp;'<"
 HOSTILE_CHOICES = [(HOSTILE, HOSTILE), ("2", "Два & <два>"), ("", "—")]
 # What macros/forms.html and the templates pass besides a field's own attributes.
 TEMPLATE_KWARGS = [

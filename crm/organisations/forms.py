@@ -8,7 +8,6 @@ from flask import url_for
 from sqlalchemy import select
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
-from wtforms.widgets import TextInput
 
 from crm.countries.services import region_filter_options
 from crm.extensions import db
@@ -20,6 +19,7 @@ from crm.forms import (
     optional_str,
     user_choices,
 )
+from crm.html import text_input
 from crm.models import Organisation
 from crm.models.enums import MembershipStatus, OrganisationKind
 from crm.safety.conflicts import VersionField
@@ -87,17 +87,18 @@ class OrganisationLookupInput:
     Without JavaScript it is a plain text field: typing an organisation's exact name works too.
     """
 
+    def attributes(self, field: Any) -> dict[str, str]:
+        """What it adds to a text input."""
+        return {
+            "list": f"{field.id}-options",
+            "autocomplete": "off",
+            "data-lookup": url_for("organisations.lookup"),
+            "maxlength": "320",
+        }
+
     def __call__(self, field: Any, **kwargs: Any) -> str:
-        options_id = f"{field.id}-options"
-        kwargs.update(
-            {
-                "list": options_id,
-                "autocomplete": "off",
-                "data-lookup": url_for("organisations.lookup"),
-                "maxlength": "320",
-            }
-        )
-        return TextInput()(field, **kwargs)  # lookup.js adds the <datalist> it fills
+        # lookup.js adds the <datalist> it fills; written as WTForms' TextInput would (crm.html)
+        return text_input(field, {**kwargs, **self.attributes(field)})
 
 
 class OrganisationField(StringField):

@@ -147,6 +147,19 @@ def render_widget(field: Any, render_kw: dict[str, Any]) -> Markup | None:
     return write(field, field.widget, kwargs)
 
 
+def options(choices: Iterable[tuple[Any, Any]], current: str | None) -> Markup:
+    """A list filter's `<option>`s (macros/filters.html): each value and text escaped, `current` selected.
+
+    The country filter alone has ~250; a Jinja loop took ~0.5 ms for them.
+    """
+    html = []
+    for value, text in choices:
+        value = str(value)
+        selected = " selected" if current and current == value else ""
+        html.append(f'<option value="{escape(value)}"{selected}>{escape(text)}</option>')
+    return Markup("".join(html))  # noqa: S704  # nosec B704
+
+
 def text_input(field: Any, kwargs: dict[str, Any]) -> Markup:
     """A plain text input for a field whose own widget only adds attributes (the organisation lookup)."""
     return _input(field, widgets.TextInput, kwargs)

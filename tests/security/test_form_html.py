@@ -133,3 +133,13 @@ def test_attribute_values_and_option_labels_are_escaped():
         'checked placeholder="a&amp;b" '
         'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;&#39;&lt;"'
     )
+
+
+def test_filter_options_escape_values_and_texts_and_select_the_current_one():
+    from crm.html import options
+
+    written = str(options([(HOSTILE, HOSTILE), (2, "Два & два"), ("KZ", "Kazakhstan")], "2"))
+    assert "<script>" not in written and written.count("<option") == 3
+    assert '<option value="2" selected>Два &amp; два</option>' in written
+    assert '<option value="KZ">Kazakhstan</option>' in written
+    assert str(options([("KZ", "Kazakhstan")], None)) == '<option value="KZ">Kazakhstan</option>'

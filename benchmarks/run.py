@@ -323,6 +323,8 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
         log(f"\nBare route /health: median {bare * 1000:.2f} ms\n\nPages (ratio to /health + raw SQL):")
 
         per_page = app.config["PER_PAGE"]
+        # Every page but /health reads the signed-in user (named in the navigation, deciding the menus).
+        signed_in = f"SELECT * FROM users WHERE id = {user_id}"
         offset = per_page * 49
         # What the page shows, written by hand: the page of live contacts (ids from the index, then
         # the rows with their country and owner), their organisations, the total, and the filters'
@@ -330,6 +332,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
         live_kz = "country_code = 'KZ' AND deleted_at IS NULL AND merged_into_id IS NULL"
         page_ids = f"SELECT id FROM contacts WHERE {live_kz} ORDER BY name_latin, id LIMIT {per_page} OFFSET {offset}"
         list_sql = [
+            signed_in,
             f"SELECT c.*, co.name, u.name FROM ({page_ids}) p JOIN contacts c ON c.id = p.id "
             "LEFT JOIN countries co ON co.alpha2 = c.country_code LEFT JOIN users u ON u.id = c.owner_id "
             "ORDER BY c.name_latin, c.id",
@@ -363,28 +366,56 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
             write_threads = list(
                 conn.execute(text("SELECT id FROM threads ORDER BY id LIMIT 1000")).scalars()
             )
+        # What each page shows, written by hand: the signed-in user, the record with its country and
+        # owner, and every block of the page with the names it shows.
+        owners = "SELECT id, name FROM users WHERE active AND role <> 'viewer'"
         details = {
             f"/contacts/{contact_id}": [
-                f"SELECT * FROM contacts WHERE id = {contact_id}",
-                f"SELECT * FROM affiliations a JOIN organisations o ON o.id = a.organisation_id "
+                signed_in,
+                "SELECT c.*, co.name, u.name FROM contacts c LEFT JOIN countries co ON co.alpha2 = c.country_code "
+                f"LEFT JOIN users u ON u.id = c.owner_id WHERE c.id = {contact_id}",
+                f"SELECT t.name FROM tags t JOIN contact_tags x ON x.tag_id = t.id WHERE x.contact_id = {contact_id}",
+                f"SELECT a.*, o.name FROM affiliations a JOIN organisations o ON o.id = a.organisation_id "
                 f"WHERE a.contact_id = {contact_id}",
-                f"SELECT * FROM inquiries WHERE contact_id = {contact_id}",
-                f"SELECT t.* FROM threads t JOIN thread_contacts tc ON tc.thread_id = t.id "
-                f"WHERE tc.contact_id = {contact_id}",
-                f"SELECT i.* FROM interactions i JOIN interaction_contacts ic ON ic.interaction_id = i.id "
+                "SELECT i.*, e.title FROM inquiries i LEFT JOIN events e ON e.id = i.event_id "
+                f"WHERE i.contact_id = {contact_id}",
+                "SELECT t.*, u.name FROM threads t JOIN thread_contacts tc ON tc.thread_id = t.id "
+                f"LEFT JOIN users u ON u.id = t.owner_id WHERE tc.contact_id = {contact_id}",
+                "SELECT i.*, t.title, u.name FROM interactions i JOIN interaction_contacts ic ON ic.interaction_id = i.id "
+                "JOIN threads t ON t.id = i.thread_id LEFT JOIN users u ON u.id = i.author_id "
                 f"WHERE ic.contact_id = {contact_id} ORDER BY i.occurred_at DESC LIMIT 50",
+                "SELECT l.id, l.name, l.kind FROM contact_lists l JOIN contact_list_members m ON m.list_id = l.id "
+                f"WHERE m.contact_id = {contact_id}",
+                "SELECT id, name FROM contact_lists WHERE kind = 'static'",
+                "SELECT r.*, u.name FROM consent_records r LEFT JOIN users u ON u.id = r.recorded_by_id "
+                f"WHERE r.contact_id = {contact_id}",
             ],
             f"/organisations/{organisation_id}": [
-                f"SELECT * FROM organisations WHERE id = {organisation_id}",
-                f"SELECT * FROM affiliations a JOIN contacts c ON c.id = a.contact_id "
+                signed_in,
+                "SELECT o.*, co.name, u.name FROM organisations o LEFT JOIN countries co ON co.alpha2 = o.country_code "
+                f"LEFT JOIN users u ON u.id = o.owner_id WHERE o.id = {organisation_id}",
+                f"SELECT a.*, c.full_name FROM affiliations a JOIN contacts c ON c.id = a.contact_id "
                 f"WHERE a.organisation_id = {organisation_id}",
-                f"SELECT t.* FROM threads t JOIN thread_organisations x ON x.thread_id = t.id "
-                f"WHERE x.organisation_id = {organisation_id}",
+                "SELECT t.*, u.name FROM threads t JOIN thread_organisations x ON x.thread_id = t.id "
+                f"LEFT JOIN users u ON u.id = t.owner_id WHERE x.organisation_id = {organisation_id}",
+                "SELECT i.*, c.full_name FROM inquiries i JOIN contacts c ON c.id = i.contact_id "
+                "JOIN affiliations a ON a.contact_id = c.id "
+                f"WHERE a.organisation_id = {organisation_id} ORDER BY i.received_at DESC LIMIT 50",
             ],
             f"/threads/{thread_id}": [
-                f"SELECT * FROM threads WHERE id = {thread_id}",
-                f"SELECT c.* FROM contacts c JOIN thread_contacts x ON x.contact_id = c.id WHERE x.thread_id = {thread_id}",
-                f"SELECT * FROM interactions WHERE thread_id = {thread_id} ORDER BY occurred_at DESC",
+                signed_in,
+                "SELECT t.*, u.name, i.sender_name FROM threads t LEFT JOIN users u ON u.id = t.owner_id "
+                f"LEFT JOIN inquiries i ON i.id = t.origin_inquiry_id WHERE t.id = {thread_id}",
+                f"SELECT c.id, c.full_name FROM contacts c JOIN thread_contacts x ON x.contact_id = c.id WHERE x.thread_id = {thread_id}",
+                "SELECT o.id, o.name FROM organisations o JOIN thread_organisations x ON x.organisation_id = o.id "
+                f"WHERE x.thread_id = {thread_id}",
+                "SELECT c.alpha2, c.name FROM countries c JOIN thread_countries x ON x.country_code = c.alpha2 "
+                f"WHERE x.thread_id = {thread_id}",
+                "SELECT i.*, u.name FROM interactions i LEFT JOIN users u ON u.id = i.author_id "
+                f"WHERE i.thread_id = {thread_id} ORDER BY i.occurred_at DESC",
+                "SELECT ic.interaction_id, c.full_name FROM interaction_contacts ic JOIN contacts c ON c.id = ic.contact_id "
+                f"JOIN interactions i ON i.id = ic.interaction_id WHERE i.thread_id = {thread_id}",
+                owners,
             ],
         }
         for path, statements in details.items():
@@ -409,6 +440,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
         thread_columns = {**dict.fromkeys(stages, CARD_LIMIT), "completed": DONE_LIMIT, "dropped": DONE_LIMIT}
         # Every board also shows its filters' choices.
         board_filters = [
+            signed_in,
             "SELECT id, name FROM users WHERE active",
             "SELECT id, title, starts_on FROM events ORDER BY starts_on DESC",
             "SELECT alpha2, name FROM countries",
@@ -435,6 +467,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
                 *board_filters,
             ],
             "/reports": [
+                signed_in,
                 "SELECT status, count(*) FROM inquiries GROUP BY status",
                 "SELECT kind, stage, count(*) FROM threads GROUP BY kind, stage",
                 "SELECT event_id, count(*) FROM inquiries GROUP BY event_id",

@@ -388,20 +388,27 @@ class ContactDetail:
     threads: list[Any] = field(default_factory=list)  # crm.items.thread_items
     # id, occurred_at, kind, summary, author_name, thread_id, thread_title
     timeline: list[Any] = field(default_factory=list)
+    tag_names: list[str] = field(default_factory=list)
 
 
 def contact_detail(contact: Contact) -> ContactDetail:
     """Affiliations, inquiries, threads taken part in, and the newest interactions (a fixed number of queries)."""
     statements = _detail_statements()
     params = {"contact_id": contact.id, "today": today_utc()}
-    affiliations, inquiries, threads, timeline = (
+    affiliations, inquiries, threads, timeline, tags = (
         db.session.execute(each, params).all() for each in statements
     )
-    return ContactDetail(affiliations=affiliations, inquiries=inquiries, threads=threads, timeline=timeline)
+    return ContactDetail(
+        affiliations=affiliations,
+        inquiries=inquiries,
+        threads=threads,
+        timeline=timeline,
+        tag_names=[name for (name,) in tags],
+    )
 
 
 @cache
-def _detail_statements() -> tuple[Select, Select, Select, Select]:
+def _detail_statements() -> tuple[Select, Select, Select, Select, Select]:
     """contact_detail's statements, built once per process (the contact and the day are parameters).
 
     Building them on every request cost more than running them; plain rows, not ORM objects,
@@ -454,4 +461,10 @@ def _detail_statements() -> tuple[Select, Select, Select, Select]:
         .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(TIMELINE_LIMIT)
     )
-    return affiliations, inquiries, threads, timeline
+    tags = (
+        select(Tag.name)
+        .join(contact_tags, contact_tags.c.tag_id == Tag.id)
+        .where(contact_tags.c.contact_id == contact_id)
+        .order_by(Tag.name)
+    )
+    return affiliations, inquiries, threads, timeline, tags

@@ -121,7 +121,10 @@ def _render_detail(contact: Contact, add_form=None, **privacy):
 
 @bp.route("/contacts/<int:contact_id>")
 def detail(contact_id: int):
-    contact = db.get_or_404(Contact, contact_id, options=[joinedload(Contact.country)])  # shown on the page
+    # Its country and owner are shown on the page: joined in, not loaded one by one as the page is written.
+    contact = db.get_or_404(
+        Contact, contact_id, options=[joinedload(Contact.country), joinedload(Contact.owner)]
+    )
     if contact.merged_into_id is not None:  # merged away: its links all live on the survivor now
         return redirect_to_survivor(contact, "contact", "contacts.detail", "contact_id")
     return _render_detail(visible_or_404(Contact, contact_id))

@@ -19,6 +19,32 @@ from crm.models.base import as_utc, today_utc, utcnow
 from crm.translations import current_locale_name, ngettext
 from crm.translations import gettext as _
 
+# A record's id as it is put in a URL pattern, then replaced: an int no URL holds by chance.
+_MARKER = 918_273_645
+_record_urls: dict[tuple[str, str, str], tuple[str, str] | None] = {}
+
+
+def record_url_for(endpoint: str, **values: Any) -> str:
+    """Templates' url_for: Flask's, except that a link to a record by its id (one int value, the
+    commonest link of all: a list or timeline links every row) is the endpoint's URL pattern with the
+    id put in. Flask's url_for takes ~5 µs, a contact page has 40 such links and a list 50.
+
+    The pattern is built by Flask's url_for itself, once per endpoint, value name and mount point,
+    so it is whatever url_for would build (a rule argument or a query parameter alike).
+    """
+    if len(values) == 1 and request:
+        ((name, value),) = values.items()
+        if type(value) is int and value >= 0 and not name.startswith("_"):
+            key = (endpoint, name, request.script_root)
+            pattern = _record_urls.get(key, False)
+            if pattern is False:
+                built = current_app.url_for(endpoint, **{name: _MARKER})
+                head, marker, tail = built.partition(str(_MARKER))
+                pattern = _record_urls[key] = (head, tail) if marker and str(_MARKER) not in tail else None
+            if pattern is not None:
+                return f"{pattern[0]}{value}{pattern[1]}"
+    return current_app.url_for(endpoint, **values)
+
 
 def url_with(**changes: Any) -> str:
     """The current page's URL with some query parameters changed (None or '' removes one)."""
@@ -169,6 +195,7 @@ def percent(value: int | float | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(
+        url_for=record_url_for,
         get_locale=get_locale,
         language_choices=language_choices,
         country_name=country_name,

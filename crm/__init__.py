@@ -12,13 +12,18 @@ from flask import Flask
 from sqlalchemy import event
 
 from config import CONFIGS, Config
+from crm.templating import TemplateEnvironment
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+class CrmFlask(Flask):
+    jinja_environment = TemplateEnvironment
+
+
 def create_app(config: type[Config] | str | None = None) -> Flask:
     """Build the app: config, extensions, blueprints, error pages, commands, template helpers."""
-    app = Flask(
+    app = CrmFlask(
         __name__,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

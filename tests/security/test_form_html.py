@@ -143,3 +143,33 @@ def test_filter_options_escape_values_and_texts_and_select_the_current_one():
     assert '<option value="2" selected>Два &amp; два</option>' in written
     assert '<option value="KZ">Kazakhstan</option>' in written
     assert str(options([("KZ", "Kazakhstan")], None)) == '<option value="KZ">Kazakhstan</option>'
+
+
+def test_selects_of_every_shape_of_choices_are_written_as_wtforms_writes_them(app):
+    from wtforms import SelectField, SelectMultipleField
+    from wtforms.fields.choices import SelectChoice
+
+    class Shapes(CrmForm):
+        ints = SelectField(coerce=int, choices=[(1, "one"), (2, None), (3, HOSTILE)])
+        flags = SelectField(coerce=lambda v: v == "True", choices=[(True, "yes"), (False, "no")])
+        grouped = SelectField(
+            choices=[
+                SelectChoice("KZ", "Kazakhstan", optgroup="Asia"),
+                SelectChoice("x", "y", optgroup=HOSTILE),
+            ]
+        )
+        objects = SelectField(
+            choices=[SelectChoice("a", HOSTILE), SelectChoice("b", render_kw={"disabled": True})]
+        )
+        extra = SelectField(choices=[("a", "A", {"data-x": HOSTILE}), ("b", "B")])
+        several = SelectMultipleField(coerce=int, choices=[(1, "one"), (2, "two"), (3, "three")])
+
+    with app.test_request_context("/"):
+        filled = MultiDict(
+            [("ints", "2"), ("flags", "True"), ("grouped", "x"), ("extra", "a"), ("objects", "b")]
+        )
+        filled.setlist("several", ["1", "3"])
+        for form in (Shapes(formdata=None), Shapes(formdata=filled)):
+            for field in form:
+                assert str(field()) == str(DefaultMeta.render_field(form.meta, field, {})), field.name
+        assert "selected" in str(form.several()) and str(form.several()).count("selected") == 2

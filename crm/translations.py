@@ -15,6 +15,8 @@ from flask import Flask, g
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
 
+from crm.html import text_as_html
+
 
 def current_translations() -> Any:
     """The translations of the locale Flask-Babel has chosen for now."""
@@ -52,13 +54,23 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     return current_translations().ungettext(singular, plural, num) % variables
 
 
+class LazyText(LazyString):
+    """Flask-Babel's LazyString, but text: LazyString's __html__ hands Jinja and WTForms its
+    translation as HTML, so form labels, choices and the enums' labels went out unescaped
+    ("Webinar Q&A / chat" with a bare ampersand). Here it is escaped like any other text.
+    """
+
+    def __html__(self) -> str:
+        return text_as_html(self)
+
+
 def lazy_gettext(string: str, **variables: Any) -> LazyString:
-    """flask_babel.lazy_gettext (the same LazyString) translated through the cached translations.
+    """flask_babel.lazy_gettext (a LazyString, as text) translated through the cached translations.
 
     Form labels, descriptions and choices and the enums' labels are lazy strings, translated each
     time they are shown: a form field's label and help text several times per render.
     """
-    return LazyString(gettext, string, **variables)
+    return LazyText(gettext, string, **variables)
 
 
 def pgettext(context: str, string: str, **variables: Any) -> str:
@@ -75,7 +87,7 @@ def npgettext(context: str, singular: str, plural: str, num: int, **variables: A
 
 def lazy_pgettext(context: str, string: str, **variables: Any) -> LazyString:
     """flask_babel.lazy_pgettext translated through the cached translations."""
-    return LazyString(pgettext, context, string, **variables)
+    return LazyText(pgettext, context, string, **variables)
 
 
 def install(app: Flask) -> None:

@@ -44,6 +44,18 @@ def test_a_translation_is_text_never_markup(app, monkeypatch):
     assert _render(app, "{{ _('Contacts') }}") == "&lt;b&gt;bold&lt;/b&gt; &amp; co"
 
 
+def test_lazy_translations_labels_choices_and_enum_labels_are_text_too(app, db, client, staff, login):
+    from crm.models.enums import InquiryChannel
+
+    lazy = crm.translations.lazy_gettext("Webinar Q&A / chat")
+    assert _render(app, "{{ label }}", label=lazy) == "Webinar Q&amp;A / chat"
+    assert _render(app, "{{ label }}", "ru", label=crm.translations.lazy_gettext("Contacts")) == "Контакты"
+    login(staff)
+    page = client.get("/inquiries/new").get_data(as_text=True)  # the channel select lists every channel
+    assert f">{InquiryChannel.WEBINAR_QA.label}<" not in page
+    assert ">Webinar Q&amp;A / chat</option>" in page
+
+
 def test_wtforms_own_messages_come_in_the_users_language(app):
     from werkzeug.datastructures import MultiDict
     from wtforms import IntegerField, StringField

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 
 import pytest
 from flask import render_template_string
@@ -173,3 +174,59 @@ def test_selects_of_every_shape_of_choices_are_written_as_wtforms_writes_them(ap
             for field in form:
                 assert str(field()) == str(DefaultMeta.render_field(form.meta, field, {})), field.name
         assert "selected" in str(form.several()) and str(form.several()).count("selected") == 2
+
+
+# macros/forms.html's `field` as it was written in Jinja, before crm.html.form_field took its place.
+REFERENCE_MACRO = """
+{% macro field(f, class_='', placeholder=None, rows=None, autocomplete=None) %}
+{% set invalid = ' is-invalid' if f.errors else '' %}
+{% set describedby = (f.id ~ '-help ' if f.description else '') ~ (f.id ~ '-error' if f.errors else '') %}
+<div class="mb-3 {{ class_ }}">
+  {% if f.type == 'BooleanField' %}
+  <div class="form-check">
+    {{ f(class_='form-check-input' ~ invalid, **({'aria-describedby': describedby} if describedby else {})) }}
+    <label class="form-check-label" for="{{ f.label.field_id }}">{{ f.label.text }}</label>
+  </div>
+  {% else %}
+  <label class="form-label" for="{{ f.label.field_id }}">{{ f.label.text }}</label>{% if f.flags.required %} <span class="text-danger" aria-hidden="true">*</span>{% endif %}
+  {% set kwargs = {} %}
+  {% if placeholder %}{% set _ = kwargs.update({'placeholder': placeholder}) %}{% endif %}
+  {% if rows %}{% set _ = kwargs.update({'rows': rows}) %}{% endif %}
+  {% if autocomplete %}{% set _ = kwargs.update({'autocomplete': autocomplete}) %}{% endif %}
+  {% if describedby %}{% set _ = kwargs.update({'aria-describedby': describedby}) %}{% endif %}
+  {% if f.errors %}{% set _ = kwargs.update({'aria-invalid': 'true'}) %}{% endif %}
+  {% if f.type in ('SelectField', 'SelectMultipleField', 'OptionalSelectField') %}
+  {{ f(class_='form-select' ~ invalid, **kwargs) }}
+  {% else %}
+  {{ f(class_='form-control' ~ invalid, **kwargs) }}
+  {% endif %}
+  {% endif %}
+  {% if f.description %}<div id="{{ f.id }}-help" class="form-text">{{ f.description }}</div>{% endif %}
+  {% if f.errors %}
+  <div id="{{ f.id }}-error" class="invalid-feedback d-block">{% for e in f.errors %}{{ e }}{% if not loop.last %} {% endif %}{% endfor %}</div>
+  {% endif %}
+</div>
+{% endmacro %}
+"""
+
+
+def collapsed(html: str) -> str:
+    return re.sub(r"\s+", " ", html).strip()
+
+
+@pytest.mark.parametrize("form_class", FORMS, ids=lambda cls: cls.__name__)
+def test_every_field_is_laid_out_as_the_jinja_macro_did(app, db, form_class):
+    reference = app.jinja_env.from_string(REFERENCE_MACRO + "{{ field(f, **options) }}")
+    ours = app.jinja_env.from_string('{% from "macros/forms.html" import field %}{{ field(f, **options) }}')
+    variants = [{}, {"class_": "col-md-6", "placeholder": HOSTILE, "rows": 3, "autocomplete": "email"}]
+    with app.test_request_context("/"):
+        blank = with_choices(form_class(formdata=None))
+        filled = with_choices(form_class(formdata=MultiDict([(field.name, HOSTILE) for field in blank])))
+        filled.validate()
+        for form in (blank, filled):
+            for field in form:
+                if field.type in ("CSRFTokenField", "HiddenField", "VersionField"):
+                    continue
+                for options in variants:
+                    expected = collapsed(reference.render(f=field, options=options))
+                    assert collapsed(ours.render(f=field, options=options)) == expected, (field.name, options)

@@ -207,8 +207,10 @@ def form_field(
     errors = f.errors
     invalid = " is-invalid" if errors else ""
     field_id = escape(f.id)
-    describedby = (f"{f.id}-help " if f.description else "") + (f"{f.id}-error" if errors else "")
-    label_for, label_text = escape(f.label.field_id), escape(f.label.text)
+    # Labels and help texts are lazy translations: each use translates again, so once each here.
+    description = "" if f.description is None else str(f.description)
+    describedby = (f"{f.id}-help " if description else "") + (f"{f.id}-error" if errors else "")
+    label_for, label_text = escape(f.label.field_id), escape(str(f.label.text))
     html = [f'<div class="mb-3 {escape(class_)}">']
     if f.type == "BooleanField":
         html += [
@@ -236,8 +238,8 @@ def form_field(
         if errors:
             kwargs["aria-invalid"] = "true"
         html.append(f(class_=("form-select" if f.type in SELECTS else "form-control") + invalid, **kwargs))
-    if f.description:
-        html.append(f'<div id="{field_id}-help" class="form-text">{escape(f.description)}</div>')
+    if description:
+        html.append(f'<div id="{field_id}-help" class="form-text">{escape(description)}</div>')
     if errors:
         messages = " ".join(str(escape(error)) for error in errors)
         html.append(f'<div id="{field_id}-error" class="invalid-feedback d-block">{messages}</div>')

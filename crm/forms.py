@@ -16,6 +16,7 @@ from crm.collation import name_order
 from crm.extensions import db
 from crm.html import render_widget
 from crm.models import Event, Tag, Topic, User
+from crm.rows import rows
 from crm.translations import current_locale_name
 from crm.translations import lazy_gettext as _l
 
@@ -73,20 +74,20 @@ def user_choices(blank: bool = True) -> list[tuple[str, str]]:
     """Active accounts that can own work (staff and above)."""
     from crm.models.enums import Role
 
-    rows = db.session.execute(
+    owners = rows(
         select(User.id, User.name)
         .where(User.active.is_(True), User.role != Role.VIEWER)
         .order_by(name_order(User.name), User.id)
     )
-    choices = [(str(uid), name) for uid, name in rows]
+    choices = [(str(uid), name) for uid, name in owners]
     return [BLANK, *choices] if blank else choices
 
 
 def event_choices(blank: bool = True) -> list[tuple[str, str]]:
-    rows = db.session.execute(select(Event.id, Event.title, Event.starts_on).order_by(Event.starts_on.desc()))
     from crm.main.template_helpers import date_label
 
-    choices = [(str(eid), f"{title} ({date_label(starts)})") for eid, title, starts in rows]
+    events = rows(select(Event.id, Event.title, Event.starts_on).order_by(Event.starts_on.desc()))
+    choices = [(str(eid), f"{title} ({date_label(starts)})") for eid, title, starts in events]
     return [BLANK, *choices] if blank else choices
 
 
@@ -97,15 +98,11 @@ def country_field_choices(blank: bool = True) -> list[tuple[str, str]]:
 
 
 def topic_choices() -> list[tuple[int, str]]:
-    return [
-        (tid, name)
-        for tid, name in db.session.execute(select(Topic.id, Topic.name).order_by(name_order(Topic.name)))
-    ]
+    return [(tid, name) for tid, name in rows(select(Topic.id, Topic.name).order_by(name_order(Topic.name)))]
 
 
 def tag_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Tag.id, Tag.name).order_by(name_order(Tag.name)))
-    return [(tid, name) for tid, name in rows]
+    return [(tid, name) for tid, name in rows(select(Tag.id, Tag.name).order_by(name_order(Tag.name)))]
 
 
 def load_by_ids(model: Any, ids: list[int]) -> list[Any]:

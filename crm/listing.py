@@ -122,10 +122,12 @@ class _PageOfIds(SelectPagination):
             .subquery("page")
         )
         # Joined, not `IN (…)`: with IN, SQLite walks the whole filtered range again to keep the order.
-        rows = self._query_args["session"].execute(stmt.join(page, key == page.c[key.key]))
+        paged = stmt.join(page, key == page.c[key.key])
         if isinstance(first["expr"], type):  # select(Model): the objects
-            return list(rows.unique().scalars())
-        return list(rows)  # select(columns…): the rows
+            return list(self._query_args["session"].execute(paged).unique().scalars())
+        from crm.rows import rows
+
+        return rows(paged)  # select(columns…): the rows
 
 
 def paginate(stmt: Select, params: ListParams):
@@ -149,10 +151,11 @@ def count_rows(stmt: Select) -> int:
 
     Counting over the whole entity would put even deferred (sensitive) columns in the subquery.
     """
-    from crm.extensions import db
 
-    rows = stmt.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None)
-    return db.session.scalar(select(func.count()).select_from(rows.subquery())) or 0
+    from crm.rows import rows
+
+    matching = stmt.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None)
+    return rows(select(func.count()).select_from(matching.subquery()))[0][0] or 0
 
 
 def contains(column: Any, text: str):

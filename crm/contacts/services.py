@@ -36,6 +36,7 @@ from crm.models.base import today_utc, utcnow
 from crm.models.enums import StakeholderType
 from crm.names import latin, name_key
 from crm.privacy.consent import MIRRORED, record_form_consent
+from crm.rows import rows
 from crm.translations import gettext as _
 
 
@@ -354,9 +355,10 @@ def contact_list_rows(filters: Mapping[str, str]) -> Select:
 
 def current_organisations(contact_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
     """(organisation name, position) of each contact's current affiliations, oldest first."""
-    rows = db.session.execute(_current_organisations(), {"contact_ids": contact_ids, "today": today_utc()})
     found: dict[int, list[tuple[str, str]]] = {}
-    for contact_id, name, position in rows:
+    for contact_id, name, position in rows(
+        _current_organisations(), {"contact_ids": contact_ids, "today": today_utc()}
+    ):
         found.setdefault(contact_id, []).append((name, position))
     return found
 
@@ -395,9 +397,7 @@ def contact_detail(contact: Contact) -> ContactDetail:
     """Affiliations, inquiries, threads taken part in, and the newest interactions (a fixed number of queries)."""
     statements = _detail_statements()
     params = {"contact_id": contact.id, "today": today_utc()}
-    affiliations, inquiries, threads, timeline, tags = (
-        db.session.execute(each, params).all() for each in statements
-    )
+    affiliations, inquiries, threads, timeline, tags = (rows(each, params) for each in statements)
     return ContactDetail(
         affiliations=affiliations,
         inquiries=inquiries,

@@ -18,6 +18,7 @@ from crm.collation import CYRILLIC_LANGUAGES, current_language, name_order, sort
 from crm.extensions import db
 from crm.listing import count_rows
 from crm.models import Contact, Country, Inquiry, Organisation, Thread, thread_countries
+from crm.rows import rows
 
 M49_TABLE = Path(__file__).with_name("m49.csv")
 
@@ -208,8 +209,7 @@ def country_order(code_column):
 
 def country_choices() -> list[tuple[str, str]]:
     """(alpha2, name) for select boxes, named in the user's language and sorted by that name."""
-    rows = db.session.execute(_COUNTRY_ROWS)
-    return list(_named_countries(tuple((code, name) for code, name in rows), _reader()))
+    return list(_named_countries(tuple((code, name) for code, name in rows(_COUNTRY_ROWS)), _reader()))
 
 
 _COUNTRY_ROWS = select(Country.alpha2, Country.name).order_by(Country.name)
@@ -218,15 +218,16 @@ _COUNTRY_ROWS = select(Country.alpha2, Country.name).order_by(Country.name)
 # Naming and sorting ~250 countries takes a few ms; the result depends only on the table's rows
 # (read on every call, so a changed table is seen at once) and the reader's language.
 @lru_cache(maxsize=32)
-def _named_countries(rows: tuple[tuple[str, str], ...], locale: Locale | None) -> tuple[tuple[str, str], ...]:
+def _named_countries(
+    table: tuple[tuple[str, str], ...], locale: Locale | None
+) -> tuple[tuple[str, str], ...]:
     cyrillic_first = locale is not None and locale.language in CYRILLIC_LANGUAGES
-    choices = [(code, _territory_in(locale, code, name)) for code, name in rows]
+    choices = [(code, _territory_in(locale, code, name)) for code, name in table]
     return tuple(sorted(choices, key=lambda choice: sort_key(choice[1], cyrillic_first)))
 
 
 def _region_rows() -> tuple[tuple[str, str, str, str], ...]:
-    rows = db.session.execute(_REGION_ROWS)
-    return tuple((code, name, sub_code, sub) for code, name, sub_code, sub in rows)
+    return tuple((code, name, sub_code, sub) for code, name, sub_code, sub in rows(_REGION_ROWS))
 
 
 _REGION_ROWS = (
@@ -238,9 +239,9 @@ _REGION_ROWS = (
 
 
 @lru_cache(maxsize=32)
-def _grouped_regions(rows: tuple[tuple[str, str, str, str], ...]) -> tuple[tuple[str, str, tuple], ...]:
+def _grouped_regions(table: tuple[tuple[str, str, str, str], ...]) -> tuple[tuple[str, str, tuple], ...]:
     grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for region_code, region, sub_code, sub in rows:
+    for region_code, region, sub_code, sub in table:
         grouped.setdefault((region_code, region), [])
         if sub_code and (sub_code, sub) not in grouped[(region_code, region)]:
             grouped[(region_code, region)].append((sub_code, sub))

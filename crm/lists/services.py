@@ -18,6 +18,7 @@ from crm.extensions import db
 from crm.models import Contact, ContactList, Country, Organisation, Tag, User, contact_list_members
 from crm.models.base import utcnow
 from crm.models.enums import StakeholderType
+from crm.rows import rows
 from crm.translations import gettext as _
 
 STATIC, SMART = "static", "smart"
@@ -243,10 +244,10 @@ def lists_for_contact(contact: Contact) -> list[ContactList]:
 
 
 def static_list_choices() -> list[tuple[str, str]]:
-    rows = db.session.execute(
+    lists = rows(
         select(ContactList.id, ContactList.name).where(ContactList.kind == STATIC).order_by(ContactList.name)
     )
-    return [(str(list_id), name) for list_id, name in rows]
+    return [(str(list_id), name) for list_id, name in lists]
 
 
 def candidates(contact_list: ContactList, query: str) -> list[Contact]:

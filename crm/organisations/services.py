@@ -29,6 +29,7 @@ from crm.models import (
 from crm.models.base import today_utc
 from crm.models.enums import MembershipStatus, OrganisationKind
 from crm.names import latin, name_key
+from crm.rows import rows
 from crm.translations import gettext as _
 
 
@@ -289,12 +290,12 @@ def organisation_detail(organisation: Organisation) -> OrganisationDetail:
     """People (current and past), threads concerning it, and inquiries from its people."""
     people_stmt, threads_stmt, inquiries_stmt = _detail_statements()
     params = {"organisation_id": organisation.id, "today": today_utc()}
-    people = db.session.execute(people_stmt, params).all()
+    people = rows(people_stmt, params)
     return OrganisationDetail(
         current_people=[a for a in people if a.is_current],
         past_people=[a for a in people if not a.is_current],
-        threads=db.session.execute(threads_stmt, params).all(),
-        inquiries=db.session.execute(inquiries_stmt, params).all(),
+        threads=rows(threads_stmt, params),
+        inquiries=rows(inquiries_stmt, params),
     )
 
 

@@ -38,6 +38,7 @@ from crm.models import (
 from crm.models.base import as_utc
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InquiryStatus, MembershipStatus, ThreadKind
 from crm.organisations.services import reassign_organisation
+from crm.rows import rows
 from crm.threads.services import is_overdue, is_stale, overdue_condition, reassign_thread, stale_condition
 from crm.translations import gettext as _
 
@@ -253,10 +254,10 @@ class _CountryNames(dict):
         return self[code]
 
 
-def _names_by_record(rows: Any) -> dict[int, str]:
+def _names_by_record(pairs: Any) -> dict[int, str]:
     """(record id, name) rows, in the order they come, joined into one text per record."""
     names: dict[int, list[str]] = {}
-    for record_id, name in rows:
+    for record_id, name in pairs:
         names.setdefault(record_id, []).append(name)
     return {record_id: ", ".join(parts) for record_id, parts in names.items()}
 
@@ -338,17 +339,16 @@ _THREAD_COUNTRIES = (
 def thread_board(kind: ThreadKind, filters: BoardFilters, clock: Clock) -> Board:
     """Threads of one kind in columns by stage: the next action due first, undated ones last."""
     statements = _statements(_thread_statements, kind, filters, clock)
-    counts = {key: count for key, count in db.session.execute(statements.counts)}
-    threads = db.session.execute(statements.cards).all()
+    counts = {key: count for key, count in rows(statements.counts)}
+    threads = rows(statements.cards)
     organisations: dict[int, str] = {}
     countries: dict[int, str] = {}
     if threads:
         ids = {"ids": [thread.id for thread in threads]}
-        organisations = _names_by_record(db.session.execute(_THREAD_ORGANISATIONS, ids))
+        organisations = _names_by_record(rows(_THREAD_ORGANISATIONS, ids))
         names = _CountryNames()
         countries = _names_by_record(
-            (thread_id, names.name(code, name))
-            for thread_id, code, name in db.session.execute(_THREAD_COUNTRIES, ids)
+            (thread_id, names.name(code, name)) for thread_id, code, name in rows(_THREAD_COUNTRIES, ids)
         )
     by_stage: dict[Any, list[Card]] = {}
     for thread in threads:
@@ -451,8 +451,8 @@ def _inquiry_statements(
 def inquiry_board(filters: BoardFilters, clock: Clock) -> Board:
     """Inquiries in columns by status; the oldest waiting first."""
     statements = _statements(_inquiry_statements, None, filters, clock)
-    counts = {key: count for key, count in db.session.execute(statements.counts)}
-    inquiries = db.session.execute(statements.cards)
+    counts = {key: count for key, count in rows(statements.counts)}
+    inquiries = rows(statements.cards)
     by_status: dict[Any, list[Card]] = {}
     stale_before = clock.now - timedelta(days=clock.stale_days)
     late_before = clock.now - timedelta(days=clock.response_days)
@@ -543,8 +543,8 @@ def _membership_statements(
 def membership_board(filters: BoardFilters, clock: Clock) -> Board:
     """Organisations in columns by network membership status."""
     statements = _statements(_membership_statements, None, filters, clock)
-    counts = {key: count for key, count in db.session.execute(statements.counts)}
-    organisations = db.session.execute(statements.cards).all()
+    counts = {key: count for key, count in rows(statements.counts)}
+    organisations = rows(statements.cards)
     overdue_ids: set[int] = set()
     if organisations:
         late = _organisations_with_overdue_threads(clock).where(

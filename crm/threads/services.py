@@ -30,6 +30,7 @@ from crm.models import (
 )
 from crm.models.base import as_utc, today_utc, utcnow
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
+from crm.rows import rows
 from crm.translations import gettext as _
 
 
@@ -355,13 +356,13 @@ def thread_page(thread_id: int) -> ThreadPage:
     contacts, organisations, countries, interactions, people = _thread_page_statements()
     params = {"thread_id": thread_id}
     with_people: dict[int, list[str]] = {}
-    for interaction_id, name in db.session.execute(people, params):
+    for interaction_id, name in rows(people, params):
         with_people.setdefault(interaction_id, []).append(name)
     return ThreadPage(
-        contacts=list(db.session.execute(contacts, params)),
-        organisations=list(db.session.execute(organisations, params)),
-        countries=list(db.session.execute(countries, params)),
-        interactions=list(db.session.execute(interactions, params)),
+        contacts=rows(contacts, params),
+        organisations=rows(organisations, params),
+        countries=rows(countries, params),
+        interactions=rows(interactions, params),
         people=with_people,
     )
 

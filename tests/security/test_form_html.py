@@ -230,3 +230,23 @@ def test_every_field_is_laid_out_as_the_jinja_macro_did(app, db, form_class):
                 for options in variants:
                     expected = collapsed(reference.render(f=field, options=options))
                     assert collapsed(ours.render(f=field, options=options)) == expected, (field.name, options)
+
+
+def test_filter_options_of_lazy_labels_follow_the_readers_language(app):
+    from flask_babel import refresh
+
+    from crm.html import options
+    from crm.translations import lazy_gettext
+
+    choices = [("c", lazy_gettext("Contacts")), ("KZ", "Kazakhstan")]
+    written = {}
+    for language in ("en", "ru", "en"):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            refresh()
+            written.setdefault(language, set()).add(str(options(choices, "KZ")))
+    assert written["en"] == {
+        '<option value="c">Contacts</option><option value="KZ" selected>Kazakhstan</option>'
+    }
+    assert written["ru"] == {
+        '<option value="c">Контакты</option><option value="KZ" selected>Kazakhstan</option>'
+    }

@@ -29,6 +29,17 @@ def test_every_record_link_is_what_flask_builds(app, script_root):
             )
 
 
+@pytest.mark.parametrize("script_root", ["", "/crm"])
+def test_links_without_values_and_static_files_are_what_flask_builds(app, script_root):
+    endpoints = [rule.endpoint for rule in app.url_map.iter_rules() if not rule.arguments]
+    assert len(endpoints) > 30
+    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+        for endpoint in endpoints:
+            assert record_url_for(endpoint) == url_for(endpoint)
+        for filename in ("css/app.css", "vendor/bootstrap/bootstrap.min.css", "a b?c.js"):
+            assert record_url_for("static", filename=filename) == url_for("static", filename=filename)
+
+
 def test_templates_use_it_and_other_values_go_to_flask(app):
     with app.test_request_context("/"):
         assert render_template_string("{{ url_for('threads.detail', thread_id=12) }}") == "/threads/12"

@@ -16,6 +16,7 @@ from crm.errors import DomainError
 from crm.extensions import db
 from crm.forms import event_choices, tag_choices, user_choices
 from crm.inquiries.services import move_inquiry
+from crm.main.template_helpers import record_url_for
 from crm.models import Inquiry, Organisation, Thread, User
 from crm.models.base import utcnow
 from crm.models.enums import STAGES_BY_KIND, InquiryStatus, MembershipStatus, Role, ThreadKind
@@ -95,16 +96,8 @@ PAGES = {
 
 
 def _url_with_id(endpoint: str, arg: str) -> Callable[[int], str]:
-    """The URL of a card's page or action for any id, from one url_for per board, not one per card.
-
-    The rules take the id through the int converter, which writes it as its plain digits, so the
-    URL built for a marker id, cut where the marker is, gives exactly what url_for would.
-    """
-    marker = "918273645"
-    head, found, tail = url_for(endpoint, **{arg: int(marker)}).partition(marker)
-    if not found or marker in tail:  # not a plain /…/<int:id>/… rule: ask url_for every time
-        return lambda record_id: url_for(endpoint, **{arg: record_id})
-    return lambda record_id: f"{head}{record_id}{tail}"
+    """The URL of a card's page or action for any id, from the endpoint's pattern (record_url_for)."""
+    return lambda record_id: record_url_for(endpoint, **{arg: record_id})
 
 
 def _once_per_value(label: Callable[[Any], str]) -> Callable[[Any], str]:

@@ -7,7 +7,7 @@ client) plus the raw SQL of what the page reads; exports compare with the sqlite
 openpyxl loop; the import with an executemany of the same rows. Loopback only, bounded, stops by
 itself and always stops the server.
 
-    .venv/bin/python benchmarks/run.py [--contacts 100000] [--reps 7]
+    .venv/bin/python benchmarks/run.py [--contacts 100000] [--reps 15]
     DATABASE_URL=postgresql://... .venv/bin/python benchmarks/run.py   # an empty PostgreSQL database
 """
 
@@ -229,7 +229,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--contacts", type=int, default=100_000)
-    parser.add_argument("--reps", type=int, default=7, help="repetitions of each page case")
+    parser.add_argument("--reps", type=int, default=15, help="repetitions of each page case (a shared machine jitters)")
     parser.add_argument("--mixed-seconds", type=float, default=15.0)
     parser.add_argument("--threads", type=int, default=4, help="client threads of the mixed load")
     args = parser.parse_args()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from wtforms import SelectField
 from wtforms.i18n import messages_path
 
-from crm.collation import name_order
+from crm.collation import current_language, name_order
 from crm.extensions import db
 from crm.html import render_widget
 from crm.models import Event, Tag, Topic, User
@@ -70,16 +70,24 @@ class OptionalSelectField(SelectField):
         super().pre_validate(form)
 
 
-def user_choices(blank: bool = True) -> list[tuple[str, str]]:
-    """Active accounts that can own work (staff and above)."""
+@lru_cache(maxsize=16)
+def _owners_statement(language: str, dialect: str) -> Any:
+    """Active accounts that can own work, by name in this language's collation (built once per language;
+    the dialect is part of the key because the collation depends on it)."""
     from crm.models.enums import Role
 
-    owners = rows(
+    return (
         select(User.id, User.name)
         .where(User.active.is_(True), User.role != Role.VIEWER)
-        .order_by(name_order(User.name), User.id)
+        .order_by(name_order(User.name, language=language), User.id)
     )
-    choices = [(str(uid), name) for uid, name in owners]
+
+
+def user_choices(blank: bool = True) -> list[tuple[str, str]]:
+    """Active accounts that can own work (staff and above)."""
+    choices = [
+        (str(uid), name) for uid, name in rows(_owners_statement(current_language(), db.engine.dialect.name))
+    ]
     return [BLANK, *choices] if blank else choices
 
 

@@ -243,11 +243,13 @@ def lists_for_contact(contact: Contact) -> list[ContactList]:
     return [each for each in lists if each.id in member_of or matches.get(each.id)]
 
 
+_STATIC_LISTS = (
+    select(ContactList.id, ContactList.name).where(ContactList.kind == STATIC).order_by(ContactList.name)
+)
+
+
 def static_list_choices() -> list[tuple[str, str]]:
-    lists = rows(
-        select(ContactList.id, ContactList.name).where(ContactList.kind == STATIC).order_by(ContactList.name)
-    )
-    return [(str(list_id), name) for list_id, name in lists]
+    return [(str(list_id), name) for list_id, name in rows(_STATIC_LISTS)]
 
 
 def candidates(contact_list: ContactList, query: str) -> list[Contact]:

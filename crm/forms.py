@@ -71,9 +71,9 @@ class OptionalSelectField(SelectField):
 
 
 @lru_cache(maxsize=16)
-def _owners_statement(language: str, dialect: str) -> Any:
+def _owners_statement(language: str, engine: Any) -> Any:
     """Active accounts that can own work, by name in this language's collation (built once per language;
-    the dialect is part of the key because the collation depends on it)."""
+    the database is part of the key because the collations it offers decide that collation)."""
     from crm.models.enums import Role
 
     return (
@@ -85,9 +85,7 @@ def _owners_statement(language: str, dialect: str) -> Any:
 
 def user_choices(blank: bool = True) -> list[tuple[str, str]]:
     """Active accounts that can own work (staff and above)."""
-    choices = [
-        (str(uid), name) for uid, name in rows(_owners_statement(current_language(), db.engine.dialect.name))
-    ]
+    choices = [(str(uid), name) for uid, name in rows(_owners_statement(current_language(), db.engine))]
     return [BLANK, *choices] if blank else choices
 
 

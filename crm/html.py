@@ -36,7 +36,8 @@ def attributes(attrs: dict[str, Any]) -> str:
         if value is True:
             parts.append(clean_key(key))
         elif value is not False:
-            parts.append(f'{clean_key(key)}="{escape(value)}"')
+            # escape() keeps what a value's own __html__ returns; WTForms then quotes a bare '"' too.
+            parts.append(f'{clean_key(key)}="{str(escape(value)).replace(chr(34), "&quot;")}"')
     return " ".join(parts)
 
 
@@ -61,6 +62,28 @@ def _input(field: Any, widget: Any, kwargs: dict[str, Any]) -> Markup:
         kwargs["list"] = datalist if isinstance(datalist, str) else datalist.id
     _flags(field, widget.validation_attrs, kwargs, call=True)
     return Markup(f"<input {attributes({'name': field.name, **kwargs})}>")  # noqa: S704  # nosec B704
+
+
+def _number(field: Any, widget: Any, kwargs: dict[str, Any]) -> Markup:
+    for name in ("step", "min", "max"):
+        if getattr(widget, name) is not None:
+            kwargs.setdefault(name, getattr(widget, name))
+    return _input(field, widget, kwargs)
+
+
+def _datetime(field: Any, widget: Any, kwargs: dict[str, Any]) -> Markup:
+    """Date and time inputs write a `min` or `max` date in the field's own format."""
+    form = getattr(field, "format", None)
+    if form is not None:
+        form = form[0] if isinstance(form, list) else form
+        flags = getattr(field, "flags", {})
+        for name in ("min", "max"):
+            value = kwargs.get(name, getattr(flags, name, None))
+            if callable(value):
+                value = value()
+            if hasattr(value, "strftime"):
+                kwargs[name] = value.strftime(form)
+    return _input(field, widget, kwargs)
 
 
 def _checkbox(field: Any, widget: Any, kwargs: dict[str, Any]) -> Markup:
@@ -103,7 +126,7 @@ def _pairs(field: Any) -> list[tuple[Any, Any, bool]] | None:
 
     WTForms makes a SelectChoice and then a Choice of every option, twice a render (~5 µs an option).
     """
-    choices = field.choices
+    choices = getattr(field, "choices", None)
     if type(choices) not in (list, tuple):
         return None
     coerce, data = field.coerce, field.data
@@ -155,9 +178,9 @@ FAST: dict[type, Callable[[Any, Any, dict[str, Any]], Markup]] = {
     widgets.TelInput: _input,
     widgets.URLInput: _input,
     widgets.SearchInput: _input,
-    widgets.NumberInput: _input,
-    widgets.DateInput: _input,
-    widgets.DateTimeLocalInput: _input,
+    widgets.NumberInput: _number,
+    widgets.DateInput: _datetime,
+    widgets.DateTimeLocalInput: _datetime,
     widgets.HiddenInput: _input,
     widgets.CheckboxInput: _checkbox,
     widgets.RadioInput: _radio,
@@ -230,9 +253,11 @@ def form_field(
     if f.type == "BooleanField":
         html += [
             '<div class="form-check">',
-            f(
-                class_="form-check-input" + invalid,
-                **({"aria-describedby": describedby} if describedby else {}),
+            escape(
+                f(
+                    class_="form-check-input" + invalid,
+                    **({"aria-describedby": describedby} if describedby else {}),
+                )
             ),
             f'<label class="form-check-label" for="{label_for}">{label_text}</label>',
             "</div>",
@@ -252,7 +277,9 @@ def form_field(
             kwargs["aria-describedby"] = describedby
         if errors:
             kwargs["aria-invalid"] = "true"
-        html.append(f(class_=("form-select" if f.type in SELECTS else "form-control") + invalid, **kwargs))
+        html.append(
+            escape(f(class_=("form-select" if f.type in SELECTS else "form-control") + invalid, **kwargs))
+        )
     if description:
         html.append(f'<div id="{field_id}-help" class="form-text">{escape(description)}</div>')
     if errors:

@@ -19,8 +19,9 @@ class TemplateEnvironment(Environment):
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return self.globals if not d else super().make_globals(d)
 
-    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> Any:  # noqa: A002
-        # Jinja adds a cached template's new globals to its globals: here the environment's own.
+    def _load_template(self, name: Any, globals: Any) -> Any:  # noqa: A002
+        # Jinja adds the globals asked for to a cached template's globals: here the environment's
+        # own. get_template, select_template and get_or_select_template all load through here.
         if globals:
             raise TypeError("templates take no globals of their own here; pass them as context")
-        return super().get_template(name, parent)
+        return super()._load_template(name, globals)

@@ -18,7 +18,8 @@ def one_int_endpoints(app):
 def test_every_record_link_is_what_flask_builds(app, script_root):
     endpoints = list(one_int_endpoints(app))
     assert len(endpoints) > 30
-    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+        assert url_for("threads.detail", thread_id=1).startswith(f"{script_root}/threads/")
         for endpoint, name in endpoints:
             for value in (0, 7, 123456789, 918273645):
                 assert record_url_for(endpoint, **{name: value}) == url_for(endpoint, **{name: value})
@@ -33,11 +34,19 @@ def test_every_record_link_is_what_flask_builds(app, script_root):
 def test_links_without_values_and_static_files_are_what_flask_builds(app, script_root):
     endpoints = [rule.endpoint for rule in app.url_map.iter_rules() if not rule.arguments]
     assert len(endpoints) > 30
-    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+        assert url_for("main.index").startswith(f"{script_root}/")
         for endpoint in endpoints:
             assert record_url_for(endpoint) == url_for(endpoint)
         for filename in ("css/app.css", "vendor/bootstrap/bootstrap.min.css", "a b?c.js"):
             assert record_url_for("static", filename=filename) == url_for("static", filename=filename)
+
+
+def test_each_mount_point_gets_its_own_links(app):
+    for script_root in ("", "/crm", ""):
+        with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+            assert record_url_for("threads.detail", thread_id=3) == f"{script_root}/threads/3"
+            assert record_url_for("static", filename="css/app.css") == f"{script_root}/static/css/app.css"
 
 
 def test_templates_use_it_and_other_values_go_to_flask(app):

@@ -13,8 +13,14 @@ def test_templates_share_the_environment_globals(app):
 
 def test_no_template_can_add_globals_to_the_environment(app):
     before = dict(app.jinja_env.globals)
-    with pytest.raises(TypeError):
-        app.jinja_env.get_template("macros/forms.html", globals={"intruder": 1})
+    for load in (
+        app.jinja_env.get_template,
+        app.jinja_env.select_template,
+        app.jinja_env.get_or_select_template,
+    ):
+        name = "macros/forms.html" if load is app.jinja_env.get_template else ["macros/forms.html"]
+        with pytest.raises(TypeError):
+            load(name, globals={"intruder": 1})
     own = app.jinja_env.from_string("{{ intruder }}", globals={"intruder": "only here"})
     assert own.render() == "only here"
     assert app.jinja_env.globals == before

@@ -371,7 +371,7 @@ def _current_organisations() -> Select:
         .join(Organisation, Organisation.id == Affiliation.organisation_id)
         .where(
             Affiliation.contact_id.in_(bindparam("contact_ids", expanding=True)),
-            or_(Affiliation.end_on.is_(None), Affiliation.end_on >= bindparam("today")),  # is_current
+            Affiliation.current_on(bindparam("today")),  # is_current
         )
         .order_by(Affiliation.id)
     )
@@ -421,7 +421,7 @@ def _detail_statements() -> tuple[Select, Select, Select, Select, Select]:
             Affiliation.position,
             Affiliation.start_on,
             Affiliation.end_on,
-            or_(Affiliation.end_on.is_(None), Affiliation.end_on >= bindparam("today")).label("is_current"),
+            Affiliation.current_on(bindparam("today")).label("is_current"),
             Organisation.id.label("organisation_id"),
             Organisation.name.label("organisation_name"),
         )

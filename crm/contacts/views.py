@@ -114,7 +114,7 @@ def _render_detail(contact: Contact, add_form=None, **privacy):
             if can_edit(current_user)
             else None
         ),
-        **vars(services.contact_detail(contact)),  # shallow: asdict() would deep-copy ORM objects
+        **vars(services.contact_detail(contact)),  # the blocks' rows, as the template's names
         **privacy_context(contact, **privacy),
     )
 

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any
 
 from flask_babel import force_locale, pgettext
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 
 from crm.audit.services import record
 from crm.contacts.columns import LIST_SEPARATOR, NO, YES
@@ -106,7 +106,7 @@ def _thread_countries(ids: list[int]) -> dict[int, list[str]]:
 
 
 def _organisation_columns() -> tuple[RecordColumn, ...]:
-    current = or_(Affiliation.end_on.is_(None), Affiliation.end_on >= utcnow().date())
+    current = Affiliation.current_on(utcnow().date())
     people = (
         select(func.count())
         .select_from(Affiliation)

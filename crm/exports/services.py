@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, String, and_, case, func, literal, or_, select, type_coerce
+from sqlalchemy import Select, String, and_, case, func, literal, select, type_coerce
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import aliased
 
@@ -265,7 +265,7 @@ def _as_text(key: str) -> Any:
 
 
 def _current_affiliation():
-    return or_(Affiliation.end_on.is_(None), Affiliation.end_on >= utcnow().date())
+    return Affiliation.current_on(utcnow().date())
 
 
 def _joined_in_sql(value: Any, order: Any, stmt: Select) -> Any:

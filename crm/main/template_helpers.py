@@ -21,10 +21,9 @@ from crm.translations import gettext as _
 
 # A record's id as it is put in a URL pattern, then replaced: an int no URL holds by chance.
 _MARKER = 918_273_645
-_record_urls: dict[tuple[str, str, str], tuple[str, str] | None] = {}
-
-
-_fixed_urls: dict[tuple[str, str, str], str] = {}
+# Enough for every endpoint under a few mount points; a front end sending ever new SCRIPT_NAMEs
+# only empties it.
+_URL_CACHE_SIZE = 4096
 
 
 def record_url_for(endpoint: str, **values: Any) -> str:
@@ -35,24 +34,29 @@ def record_url_for(endpoint: str, **values: Any) -> str:
       in. The pattern is built by Flask's url_for itself, once per endpoint, value name and mount
       point, so it is whatever url_for would build (a rule argument or a query parameter alike).
     - A link with no values (the navigation) and a static file's are built once per mount point.
+
+    Kept per app; a blueprint-relative endpoint ('.detail') goes to Flask every time.
     """
-    if not request:
+    if not request or endpoint.startswith("."):
         return current_app.url_for(endpoint, **values)
+    cache = current_app.extensions.setdefault("crm_urls", {})
+    if len(cache) > _URL_CACHE_SIZE:
+        cache.clear()
     if not values or (endpoint == "static" and values.keys() == {"filename"}):
-        fixed_key = (endpoint, values.get("filename", ""), request.script_root)
-        url = _fixed_urls.get(fixed_key)
+        fixed_key = (endpoint, None, values.get("filename", ""), request.script_root)
+        url = cache.get(fixed_key)
         if url is None:
-            url = _fixed_urls[fixed_key] = current_app.url_for(endpoint, **values)
+            url = cache[fixed_key] = current_app.url_for(endpoint, **values)
         return url
     if len(values) == 1:
         ((name, value),) = values.items()
         if type(value) is int and value >= 0 and not name.startswith("_"):
-            key = (endpoint, name, request.script_root)
-            pattern = _record_urls.get(key, False)
+            key = (endpoint, name, None, request.script_root)
+            pattern = cache.get(key, False)
             if pattern is False:
                 built = current_app.url_for(endpoint, **{name: _MARKER})
                 head, marker, tail = built.partition(str(_MARKER))
-                pattern = _record_urls[key] = (head, tail) if marker and str(_MARKER) not in tail else None
+                pattern = cache[key] = (head, tail) if marker and str(_MARKER) not in tail else None
             if pattern is not None:
                 return f"{pattern[0]}{value}{pattern[1]}"
     return current_app.url_for(endpoint, **values)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    or_,
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
@@ -120,6 +121,11 @@ class Affiliation(db.Model):
     @property
     def is_current(self) -> bool:
         return self.end_on is None or self.end_on >= today_utc()
+
+    @classmethod
+    def current_on(cls, day: Any) -> ColumnElement[bool]:
+        """is_current in SQL, on `day` (a date or a bound parameter)."""
+        return or_(cls.end_on.is_(None), cls.end_on >= day)
 
 
 # The contact list filtered by country and sorted by name reads one index range in order (id is

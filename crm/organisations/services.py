@@ -256,7 +256,7 @@ def organisation_list_query(filters: Mapping[str, str]) -> Select:
 
 
 def _current_affiliation():
-    return or_(Affiliation.end_on.is_(None), Affiliation.end_on >= today_utc())
+    return Affiliation.current_on(today_utc())
 
 
 def people_counts(organisation_ids: list[int]) -> dict[int, int]:
@@ -311,7 +311,7 @@ def _detail_statements() -> tuple[Select, Select, Select]:
             Affiliation.position,
             Affiliation.start_on,
             Affiliation.end_on,
-            or_(Affiliation.end_on.is_(None), Affiliation.end_on >= bindparam("today")).label("is_current"),
+            Affiliation.current_on(bindparam("today")).label("is_current"),
         )
         .join(Contact, Contact.id == Affiliation.contact_id)
         .where(Affiliation.organisation_id == organisation_id, Contact.live())

@@ -250,3 +250,46 @@ def test_filter_options_of_lazy_labels_follow_the_readers_language(app):
     assert written["ru"] == {
         '<option value="c">Контакты</option><option value="KZ" selected>Kazakhstan</option>'
     }
+
+
+def test_number_and_date_inputs_with_limits_are_written_as_wtforms_writes_them(app):
+    from datetime import date, datetime
+
+    from wtforms import DateField, DateTimeLocalField, IntegerField
+    from wtforms.widgets import NumberInput
+
+    class Limits(CrmForm):
+        count = IntegerField(widget=NumberInput(step=2, min=1, max=9))
+        day = DateField()
+        moment = DateTimeLocalField()
+
+    with app.test_request_context("/"):
+        form = Limits(formdata=None, day=date(2026, 1, 2), moment=datetime(2026, 1, 2, 3, 4))
+        cases = [
+            (form.count, {}),
+            (form.count, {"min": 3}),
+            (form.day, {"min": date(2026, 1, 1), "max": lambda: date(2026, 12, 31)}),
+            (form.moment, {"max": datetime(2026, 5, 6, 7, 8)}),
+        ]
+        for field, kwargs in cases:
+            assert str(field(**kwargs)) == str(DefaultMeta.render_field(form.meta, field, dict(kwargs)))
+        assert 'min="2026-01-01"' in str(form.day(min=date(2026, 1, 1)))  # in the field's format
+
+
+def test_a_widget_writing_plain_text_is_escaped_and_quotes_in_markup_values_too(app):
+    from markupsafe import Markup
+    from wtforms import StringField
+
+    from crm.html import attributes, form_field
+
+    class Careless:
+        def __call__(self, field, **kwargs):
+            return '<img src=x onerror="alert(1)">'  # a str, not Markup: text, as the old macro showed it
+
+    class Odd(CrmForm):
+        name = StringField(widget=Careless())
+
+    with app.test_request_context("/"):
+        html = str(form_field(Odd(formdata=None).name))
+    assert "<img" not in html and "&lt;img" in html
+    assert attributes({"title": Markup('say "hi"')}) == 'title="say &quot;hi&quot;"'

@@ -1,5 +1,6 @@
 """The linked threads and inquiries that detail pages list (`thread_items` and `inquiry_items` in
-macros/lists.html), selected as plain rows: only the columns the items show, names joined in.
+macros/lists.html) and the interactions of their timelines, selected as plain rows: only the
+columns the items show, names joined in.
 
 Loaded as ORM objects with their owner or event, they cost ~1 ms a page for a few rows.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, select
 
-from crm.models import Contact, Event, Inquiry, Thread, User
+from crm.models import Contact, Event, Inquiry, Interaction, Thread, User
 
 
 def thread_items() -> Select:
@@ -32,4 +33,19 @@ def inquiry_items() -> Select:
         )
         .outerjoin(Event, Event.id == Inquiry.event_id)
         .outerjoin(Contact, Contact.id == Inquiry.contact_id)
+    )
+
+
+def interaction_items() -> Select:
+    """id, occurred_at, kind, summary, author_name, newest first; add the page's WHERE."""
+    return (
+        select(
+            Interaction.id,
+            Interaction.occurred_at,
+            Interaction.kind,
+            Interaction.summary,
+            User.name.label("author_name"),
+        )
+        .outerjoin(User, User.id == Interaction.author_id)
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
     )

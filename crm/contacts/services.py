@@ -14,7 +14,7 @@ from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
-from crm.items import inquiry_items, thread_items
+from crm.items import inquiry_items, interaction_items, thread_items
 from crm.listing import ByCountry, ByName
 from crm.matching.candidates import Probe, similar_contacts
 from crm.matching.phones import normalise_phone
@@ -446,19 +446,10 @@ def _detail_statements() -> tuple[Select, Select, Select, Select, Select]:
     on_threads = aliased(Interaction, name="on_threads")
     mine = union(select(on_threads.id).where(on_threads.thread_id.in_(thread_ids)), present_in)
     timeline = (
-        select(
-            Interaction.id,
-            Interaction.occurred_at,
-            Interaction.kind,
-            Interaction.summary,
-            User.name.label("author_name"),
-            Thread.id.label("thread_id"),
-            Thread.title.label("thread_title"),
-        )
+        interaction_items()
+        .add_columns(Thread.id.label("thread_id"), Thread.title.label("thread_title"))
         .join(Thread, Thread.id == Interaction.thread_id)
-        .outerjoin(User, User.id == Interaction.author_id)
         .where(Interaction.id.in_(mine))
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(TIMELINE_LIMIT)
     )
     tags = (

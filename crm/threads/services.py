@@ -14,6 +14,7 @@ from crm.audit.services import apply_changes, record
 from crm.countries.services import region_condition
 from crm.errors import DomainError
 from crm.extensions import db
+from crm.items import interaction_items
 from crm.listing import ByName, EmptyLast, contains
 from crm.models import (
     Contact,
@@ -383,16 +384,7 @@ def _thread_page_statements() -> tuple[Select, ...]:
         .join(thread_countries, thread_countries.c.country_code == Country.alpha2)
         .where(thread_countries.c.thread_id == thread_id)
         .order_by(Country.name),
-        select(
-            Interaction.id,
-            Interaction.occurred_at,
-            Interaction.kind,
-            Interaction.summary,
-            User.name.label("author_name"),
-        )
-        .outerjoin(User, User.id == Interaction.author_id)
-        .where(Interaction.thread_id == thread_id)
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc()),
+        interaction_items().where(Interaction.thread_id == thread_id),
         select(interaction_contacts.c.interaction_id, Contact.full_name)
         .join(Contact, Contact.id == interaction_contacts.c.contact_id)
         .join(Interaction, Interaction.id == interaction_contacts.c.interaction_id)

@@ -60,6 +60,27 @@ def timed(fn: Callable[[], object], reps: int, warm: int = 4) -> list[float]:
     return out
 
 
+def in_turns(page: Callable[[], object], parts: list[Callable[[], object]], reps: int, warm: int = 4):
+    """The page's wall times and the median of each part of its floor, measured in turns: every
+    repetition times each part once and then the page, so that a slow moment of the shared machine
+    falls on the floor and the page alike (measured apart, minutes of drift moved a ratio by 0.5)."""
+    for _ in range(warm):
+        page()
+        for part in parts:
+            part()
+    page_times: list[float] = []
+    part_times: list[list[float]] = [[] for _ in parts]
+    for _ in range(reps):
+        for part, times in zip(parts, part_times, strict=True):
+            started = time.perf_counter()
+            part()
+            times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        page()
+        page_times.append(time.perf_counter() - started)
+    return page_times, [statistics.median(times) for times in part_times]
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -229,7 +250,9 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--contacts", type=int, default=100_000)
-    parser.add_argument("--reps", type=int, default=15, help="repetitions of each page case (a shared machine jitters)")
+    parser.add_argument(
+        "--reps", type=int, default=15, help="repetitions of each page case (a shared machine jitters)"
+    )
     parser.add_argument("--mixed-seconds", type=float, default=15.0)
     parser.add_argument("--threads", type=int, default=4, help="client threads of the mixed load")
     args = parser.parse_args()
@@ -345,14 +368,15 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
             "SELECT id, name FROM tags",
             "SELECT id, name FROM contact_lists WHERE kind = 'static'",
         ]
-        raw = statistics.median(timed(sql(list_sql), reps * 3))
-        floors = {"list": bare + raw}  # each page's floor, for what the mixed load could reach at best
-        report(
-            "contact list KZ, sorted, page 50 + count",
-            timed(lambda: client.get("/contacts?country=KZ&sort=name&page=50"), reps),
-            bare + raw,
-            3,
+
+        def health() -> None:
+            client.get("/health")
+
+        values, (bare_here, raw) = in_turns(
+            lambda: client.get("/contacts?country=KZ&sort=name&page=50"), [health, sql(list_sql)], reps
         )
+        floors = {"list": bare_here + raw}  # each page's floor, for what the mixed load could reach at best
+        report("contact list KZ, sorted, page 50 + count", values, bare_here + raw, 3)
         with engine.connect() as conn:
             contact_id = conn.execute(
                 text("SELECT contact_id FROM affiliations GROUP BY contact_id ORDER BY count(*) DESC LIMIT 1")
@@ -420,9 +444,11 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
             ],
         }
         for path, statements in details.items():
-            raw = statistics.median(timed(sql(statements), reps * 3))
-            floors[path] = bare + raw
-            report(f"detail {path}", timed(lambda path=path: client.get(path), reps), bare + raw, 3)
+            values, (bare_here, raw) = in_turns(
+                lambda path=path: client.get(path), [health, sql(statements)], reps
+            )
+            floors[path] = bare_here + raw
+            report(f"detail {path}", values, bare_here + raw, 3)
 
         def cards(table: str, column: str, values: dict[str, int], order: str, done_at: str, where: str = ""):
             """The LIMITed query of each column's cards, as the board runs them (by index)."""
@@ -478,9 +504,11 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
             ],
         }
         for path, statements in boards.items():
-            raw = statistics.median(timed(sql(statements), reps * 3))
-            floors[path] = bare + raw
-            report(f"board {path}", timed(lambda path=path: client.get(path), reps), bare + raw, 3)
+            values, (bare_here, raw) = in_turns(
+                lambda path=path: client.get(path), [health, sql(statements)], reps
+            )
+            floors[path] = bare_here + raw
+            report(f"board {path}", values, bare_here + raw, 3)
 
         log(
             "\nSearch (ratio to the raw indexed SQL the service runs, one ranked lookup per kind; < 50 ms absolute):"
@@ -501,10 +529,11 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
                     for statement, params in lookups:
                         conn.execute(text(statement), params).fetchall()
 
-            raw = statistics.median(timed(run_lookups, reps * 3))
-            values = timed(lambda q=query: client.get("/search?q=" + urllib.parse.quote(q)), reps)
+            values, (bare_here, raw) = in_turns(
+                lambda q=query: client.get("/search?q=" + urllib.parse.quote(q)), [health, run_lookups], reps
+            )
             absolute = "abs ok" if statistics.median(values) < 0.05 else "abs MISSED (>= 50 ms)"
-            floors[f"/search?q={query}"] = bare + raw  # what a page of it costs at the least
+            floors[f"/search?q={query}"] = bare_here + raw  # what a page of it costs at the least
             report(f"search {query!r}", values, raw, 3, absolute)
 
         log("\nExports (all contacts, preset 'full'):")

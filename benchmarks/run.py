@@ -60,24 +60,28 @@ def timed(fn: Callable[[], object], reps: int, warm: int = 4) -> list[float]:
     return out
 
 
-def in_turns(page: Callable[[], object], parts: list[Callable[[], object]], reps: int, warm: int = 4):
-    """The page's wall times and the median of each part of its floor, measured in turns: every
-    repetition times each part once and then the page, so that a slow moment of the shared machine
-    falls on the floor and the page alike (measured apart, minutes of drift moved a ratio by 0.5)."""
+def in_turns(
+    page: Callable[[], object], parts: list[Callable[[], object]], reps: int, block: int = 5, warm: int = 4
+):
+    """The page's wall times and the median of each part of its floor, measured in turns of short
+    blocks: each round times `block` calls of every part back to back (after one untimed call),
+    then `block` of the page, until `reps` of each. A slow minute of the shared machine then falls
+    on the floor and the page alike (measured minutes apart, drift moved a ratio by 0.5), while
+    every call still runs warm after one like it, as in a plain loop. Calls one at a time in turns
+    ran each cold after another kind of request: that added ~1 ms to the floor and the page alike
+    and flattered the ratios.
+    """
     for _ in range(warm):
         page()
         for part in parts:
             part()
     page_times: list[float] = []
     part_times: list[list[float]] = [[] for _ in parts]
-    for _ in range(reps):
+    while len(page_times) < reps:
+        n = min(block, reps - len(page_times))
         for part, times in zip(parts, part_times, strict=True):
-            started = time.perf_counter()
-            part()
-            times.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        page()
-        page_times.append(time.perf_counter() - started)
+            times.extend(timed(part, n, warm=1))
+        page_times.extend(timed(page, n, warm=1))
     return page_times, [statistics.median(times) for times in part_times]
 
 

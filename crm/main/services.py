@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row
 
-from crm.extensions import db
 from crm.followups import services as followups
+from crm.items import interaction_items
 from crm.models import Interaction, Thread, User
 from crm.models.base import today_utc
+from crm.rows import rows
 
 HOME_LIMIT = 15
 # One more than is shown, so the page can tell "15" from "more than 15".
@@ -35,21 +36,14 @@ def unanswered_inquiries(user: User | None) -> list[Row]:
 
 
 def recent_activity(limit: int = 10) -> list[Row]:
-    """The latest interactions: occurred_at, kind, thread_id, thread_title, author_name (or None)."""
+    """The latest interactions (crm.items.interaction_items) with their thread_id and thread_title."""
     stmt = (
-        select(
-            Interaction.occurred_at,
-            Interaction.kind,
-            Interaction.thread_id,
-            Thread.title.label("thread_title"),
-            User.name.label("author_name"),
-        )
+        interaction_items()
+        .add_columns(Interaction.thread_id, Thread.title.label("thread_title"))
         .join(Thread, Thread.id == Interaction.thread_id)
-        .outerjoin(User, User.id == Interaction.author_id)
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
         .limit(limit)
     )
-    return list(db.session.execute(stmt))
+    return rows(stmt)
 
 
 def home_for(user: Any) -> dict[str, Any]:

@@ -46,26 +46,36 @@ T = TypeVar("T")
 
 def overdue_threads(owner_ids: Sequence[int], today: date, *, limit: int | None = None) -> list[Thread]:
     """These owners' open threads whose next action's due date has passed, oldest due first."""
-    return _threads(owner_ids, overdue_condition(today), limit)
+    return _threads(follow_ups(select(Thread), owner_ids, overdue_condition(today), limit))
 
 
 def due_soon_threads(
     owner_ids: Sequence[int], today: date, days_ahead: int = DUE_SOON_DAYS, *, limit: int | None = None
 ) -> list[Thread]:
     """These owners' open threads with a next action due today or within `days_ahead` days."""
+    return _threads(follow_ups(select(Thread), owner_ids, due_soon_condition(today, days_ahead), limit))
+
+
+def due_soon_condition(today: date, days_ahead: int = DUE_SOON_DAYS) -> ColumnElement[bool]:
+    """SQL: an open thread with a next action due today or within `days_ahead` days."""
     window = Thread.next_action_due.between(today, today + timedelta(days=days_ahead))
-    return _threads(owner_ids, window & Thread.stage.not_in(CLOSED_STAGES), limit)
+    return window & Thread.stage.not_in(CLOSED_STAGES)
 
 
-def _threads(owner_ids: Sequence[int], condition: ColumnElement[bool], limit: int | None) -> list[Thread]:
-    stmt = (
-        select(Thread)
-        .where(Thread.owner_id.in_(owner_ids), condition)
-        .options(selectinload(Thread.organisations))
+def follow_ups(
+    stmt: Select, owner_ids: Sequence[int], condition: ColumnElement[bool], limit: int | None
+) -> Select:
+    """`stmt` (of threads, or of their columns) narrowed to these owners' threads meeting `condition`,
+    soonest due first: the order of ix_threads_owner_id_next_action_due, so it stops after `limit`."""
+    return (
+        stmt.where(Thread.owner_id.in_(owner_ids), condition)
         .order_by(Thread.next_action_due, Thread.id)
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+
+
+def _threads(stmt: Select) -> list[Thread]:
+    return list(db.session.scalars(stmt.options(selectinload(Thread.organisations))))
 
 
 def unanswered_inquiries(assignee_ids: Sequence[int] | None, *, limit: int | None = None) -> list[Inquiry]:

@@ -2,28 +2,69 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Row, select
 
 from crm.followups import services as followups
 from crm.items import interaction_items
-from crm.models import Interaction, Thread, User
+from crm.models import Interaction, Organisation, Thread, User, thread_organisations
 from crm.models.base import today_utc
+from crm.models.enums import ThreadKind, ThreadStage
 from crm.rows import rows
+from crm.threads.services import overdue_condition
 
 HOME_LIMIT = 15
 # One more than is shown, so the page can tell "15" from "more than 15".
 FETCH = HOME_LIMIT + 1
 
 
-def my_follow_ups(user: User, *, today: date | None = None) -> dict[str, list[Thread]]:
-    """The user's open threads whose next action is overdue, and those due within a week."""
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """What the home page shows of a thread: its next action, kind, title, organisations and due date."""
+
+    id: int
+    title: str
+    kind: ThreadKind
+    stage: ThreadStage
+    next_action: str
+    next_action_due: date | None
+    organisation_names: tuple[str, ...]
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage.is_closed
+
+
+def my_follow_ups(user: User, *, today: date | None = None) -> dict[str, list[FollowUp]]:
+    """The user's open threads whose next action is overdue, and those due within a week
+    (the threads of followups.overdue_threads and due_soon_threads, as rows)."""
     today = today or today_utc()
+    columns = select(
+        Thread.id, Thread.title, Thread.kind, Thread.stage, Thread.next_action, Thread.next_action_due
+    )
+    found = {
+        "overdue": rows(followups.follow_ups(columns, [user.id], overdue_condition(today), FETCH)),
+        "due_soon": rows(
+            followups.follow_ups(columns, [user.id], followups.due_soon_condition(today), FETCH)
+        ),
+    }
+    names: dict[int, list[str]] = {}
+    shown = {row.id for found_rows in found.values() for row in found_rows[:HOME_LIMIT]}
+    if shown:
+        links = (
+            select(thread_organisations.c.thread_id, Organisation.name)
+            .join(Organisation, Organisation.id == thread_organisations.c.organisation_id)
+            .where(thread_organisations.c.thread_id.in_(shown))
+            .order_by(Organisation.name)
+        )
+        for thread_id, name in rows(links):
+            names.setdefault(thread_id, []).append(name)
     return {
-        "overdue": followups.overdue_threads([user.id], today, limit=FETCH),
-        "due_soon": followups.due_soon_threads([user.id], today, followups.DUE_SOON_DAYS, limit=FETCH),
+        key: [FollowUp(*row, tuple(names.get(row.id, ()))) for row in found_rows]
+        for key, found_rows in found.items()
     }
 
 

@@ -138,5 +138,14 @@ Index(
     Thread.opened_on,
     Thread.next_action_due,
 )
+# An owner's threads by next action due (the home page's follow-ups and the reminders), with the
+# stage, so the walk in due order tests "open" on the index and stops after the rows shown.
+Index(
+    "ix_threads_owner_id_next_action_due",
+    Thread.owner_id,
+    Thread.next_action_due,
+    Thread.id,
+    Thread.stage,
+)
 # Threads opened from a set of inquiries, by kind and stage (/reports), read from the index alone.
 Index("ix_threads_origin_inquiry_id_kind_stage", Thread.origin_inquiry_id, Thread.kind, Thread.stage)

@@ -263,6 +263,10 @@ def test_the_home_page_lists_the_same_follow_ups_as_the_reminder(known):
     owner, *_ = known
     reminder = services.reminders_for(owner, TODAY, 7)
     home = my_follow_ups(owner, today=TODAY)
-    assert home["overdue"] == list(reminder.overdue) and home["due_soon"] == list(reminder.due_soon)
+    assert [t.id for t in home["overdue"]] == [t.id for t in reminder.overdue]
+    assert [t.id for t in home["due_soon"]] == [t.id for t in reminder.due_soon]
+    assert [t.organisation_names for t in home["overdue"] + home["due_soon"]] == [
+        tuple(o.name for o in t.organisations) for t in reminder.overdue + reminder.due_soon
+    ]
     assert [row.id for row in unanswered_inquiries(owner)] == [i.id for i in reminder.unanswered]
     assert [i.sender_name for i in unanswered_inquiries(None)] == ["Unassigned"]

@@ -13,7 +13,14 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import event
 
-from crm.followups.services import unanswered_inquiries, unanswered_inquiry_rows
+from crm.followups.services import (
+    due_soon_threads,
+    overdue_threads,
+    unanswered_inquiries,
+    unanswered_inquiry_rows,
+)
+from crm.main.services import my_follow_ups
+from crm.models import User
 from crm.organisations.services import lookup_organisations
 from crm.reports.services import ReportFilters, funnel
 
@@ -50,6 +57,22 @@ def test_unanswered_inquiries_are_read_in_the_order_shown(plans):
     assert len(found) == 3
     for _sql, plan in found:
         assert plan.startswith("SEARCH inquiries USING INDEX ix_inquiries_unanswered"), plan
+        assert "TEMP B-TREE" not in plan, plan
+
+
+def test_follow_ups_are_read_in_due_order_from_the_owners_index(plans):
+    """An owner has thousands of threads: the home page's and the reminders' overdue and due-soon
+    lists walk them in the order shown and stop, rather than sort them all (6 ms a list at 100k)."""
+    owner = User(id=1)
+    today = date(2026, 3, 1)
+    with plans() as found:
+        my_follow_ups(owner, today=today)  # home page: both lists as rows (no organisations: none shown)
+        overdue_threads([1], today, limit=16)
+        due_soon_threads([1], today, limit=16)
+    threads = [plan for sql, plan in found if "FROM threads" in sql]
+    assert len(threads) == 4
+    for plan in threads:
+        assert plan.startswith("SEARCH threads USING INDEX ix_threads_owner_id_next_action_due"), plan
         assert "TEMP B-TREE" not in plan, plan
 
 

@@ -37,6 +37,7 @@ from crm.models.enums import StakeholderType
 from crm.names import latin, name_key
 from crm.privacy.consent import MIRRORED, record_form_consent
 from crm.rows import rows
+from crm.search import substring
 from crm.translations import gettext as _
 
 
@@ -275,14 +276,22 @@ def _as_id(value: str | None) -> int | None:
 
 
 def _text_condition(q: str):
-    """Name as written, its Latin form, or e-mail contains `q`; a Cyrillic query also matches Latin names."""
+    """Name as written, its Latin form, or e-mail contains `q`; a Cyrillic query also matches Latin names.
+
+    Found in the substring index where it can (crm.search.substring: SQLite, three characters or
+    more, case ignored in every script); else tested row by row, which PostgreSQL's trigram indexes
+    serve and SQLite does by reading every contact (LIKE there ignores the case of Latin letters only).
+    """
+    q_latin = latin(q)
+    q_latin = q_latin if q_latin and q_latin != q else None
+    if substring.indexed(q, *([q_latin] if q_latin else [])):
+        return Contact.id.in_(substring.contact_ids(q, q_latin))
     conditions = [
         Contact.full_name.icontains(q, autoescape=True),
         Contact.name_latin.icontains(q, autoescape=True),
         Contact.email_normalized.icontains(q.lower(), autoescape=True),
     ]
-    q_latin = latin(q)
-    if q_latin and q_latin != q:
+    if q_latin:
         conditions.append(Contact.name_latin.icontains(q_latin, autoescape=True))
     return or_(*conditions)
 

@@ -38,6 +38,7 @@ from crm.models.base import utcnow
 from crm.names import latin, name_key
 from crm.privacy.scrub import ERASED, Scrubber, scrub_everywhere
 from crm.search import index as search_index
+from crm.search import substring
 from crm.translations import gettext as _
 from crm.translations import lazy_gettext as _l
 
@@ -173,12 +174,14 @@ def _own_audit_entries(contact: Contact, inquiry_ids: list[int], thread_ids: lis
 
 
 def purge_search_index() -> None:
-    """Make the search index drop an erased person's terms from its pages, not only from results.
+    """Make the search and substring indexes drop an erased person's terms from their pages, not only from results.
 
     Call once after one or more erasures, in the same transaction (SQLite's FTS5 keeps deleted terms'
     bytes until its segments merge; PostgreSQL's VACUUM does the same for dead rows).
     """
-    search_index.purge(db.session.connection())
+    connection = db.session.connection()
+    search_index.purge(connection)
+    substring.purge(connection)
 
 
 def erase_contact(contact: Contact, *, actor: User | None, ground: str) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 
 from crm.extensions import db
+from crm.search import substring
 
 CONTACT, ORGANISATION, INQUIRY, THREAD = 1, 2, 3, 4
 # SQLite rowid: kind * KIND_SPAN + closeness * ID_SPAN + id, so that FTS5, which returns matches in
@@ -39,8 +40,13 @@ PREFIXES = ("search_fts", "search_documents", "search_index_")
 
 
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
-    """For Alembic autogenerate: the search index is built by hand, not from the models."""
-    return not (type_ == "table" and name is not None and name.startswith(PREFIXES))
+    """For Alembic autogenerate: the search index and the contacts' substring index
+    (crm.search.substring) are built by hand, not from the models."""
+    if name is None:
+        return True
+    if type_ == "table":
+        return not name.startswith(PREFIXES + substring.PREFIXES)
+    return not (type_ == "index" and name.endswith(substring.INDEX_SUFFIX))
 
 
 # --- SQLite ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 
 from crm.extensions import db
 from crm.search import index as search_index
+from crm.search import substring
 from crm.search.services import MIN_LENGTH, PER_KIND, search
 
 bp = Blueprint("search", __name__)
@@ -20,9 +21,11 @@ def index():
 
 @bp.cli.command("rebuild")
 def rebuild_command() -> None:
-    """Refill the search index from the tables and compact it (after a restore, or erasures)."""
+    """Refill the search indexes from the tables and compact them (after a restore, or erasures)."""
     connection = db.session.connection()
     documents = search_index.rebuild(connection)
     search_index.purge(connection)
+    substring.rebuild(connection)
+    substring.purge(connection)
     db.session.commit()
     click.echo(f"Search index rebuilt: {documents:,} documents.")

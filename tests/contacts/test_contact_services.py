@@ -182,10 +182,14 @@ def test_list_text_filter_reads_the_substring_index_on_sqlite(db, make_contact):
     make_contact(full_name="Айгерим Нургалиева")
     compiled = str(services.contact_list_query({"q": "Nurgal"}).compile(db.engine))
     assert "contact_text_fts MATCH" in compiled and " LIKE " not in compiled
-    plan = db.session.connection().exec_driver_sql(
-        "EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE id IN "
-        "(SELECT rowid FROM contact_text_fts WHERE contact_text_fts MATCH '\"nurgal\"')"
-    ).all()
+    plan = (
+        db.session.connection()
+        .exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM contacts WHERE id IN "
+            "(SELECT rowid FROM contact_text_fts WHERE contact_text_fts MATCH '\"nurgal\"')"
+        )
+        .all()
+    )
     assert "VIRTUAL TABLE" in " / ".join(row[3] for row in plan)
     assert " LIKE " in str(services.contact_list_query({"q": "Nu"}).compile(db.engine))  # too short
 

@@ -381,6 +381,34 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
         )
         floors = {"list": bare_here + raw}  # each page's floor, for what the mixed load could reach at best
         report("contact list KZ, sorted, page 50 + count", values, bare_here + raw, 3)
+
+        # The list's "name or e-mail contains" filter, part of a Cyrillic name (page 1 by name, and
+        # the total). Floor: the same lookup by hand in the substring index (crm.search.substring).
+        part = "нурга"
+        if sqlite_file:
+            matching = (
+                "id IN (SELECT rowid FROM contact_text_fts WHERE contact_text_fts MATCH"
+                f" '{{full_name name_latin email}} : \"{part}\"')"
+            )
+        else:
+            matching = " OR ".join(
+                f"{column} ILIKE '%{part}%'" for column in ("full_name", "name_latin", "email_normalized")
+            )
+        live_part = f"({matching}) AND deleted_at IS NULL AND merged_into_id IS NULL"
+        part_ids = f"SELECT id FROM contacts WHERE {live_part} ORDER BY name_latin, id LIMIT {per_page}"
+        text_sql = [
+            list_sql[0],
+            list_sql[1].replace(page_ids, part_ids),
+            list_sql[2].replace(page_ids, part_ids),
+            f"SELECT count(*) FROM contacts WHERE {live_part}",
+            *list_sql[4:],
+        ]
+        values, (bare_here, raw) = in_turns(
+            lambda: client.get(f"/contacts?q={urllib.parse.quote(part)}&sort=name"),
+            [health, sql(text_sql)],
+            reps,
+        )
+        report(f"contact list, name contains '{part}', page 1 + count", values, bare_here + raw, 3)
         with engine.connect() as conn:
             contact_id = conn.execute(
                 text("SELECT contact_id FROM affiliations GROUP BY contact_id ORDER BY count(*) DESC LIMIT 1")

@@ -14,7 +14,7 @@ from flask_babel import format_decimal, format_percent, get_locale
 
 from crm.auth.permissions import TEMPLATE_PREDICATES
 from crm.countries.services import territory_name
-from crm.html import form_field, options
+from crm.html import blank_form, form_field, options
 from crm.models.base import as_utc, today_utc, utcnow
 from crm.translations import current_locale_name, ngettext
 from crm.translations import gettext as _
@@ -219,6 +219,7 @@ def register(app: Flask) -> None:
         url_with=url_with,
         options=options,
         form_field=form_field,
+        blank_form=blank_form,
         sort_url=sort_url,
         current_sort=current_sort,
         today=today_utc,

@@ -46,12 +46,12 @@ def _sqlite_v1() -> tuple[list[str], list[str], list[str]]:
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5({', '.join(_COLUMNS)}, tokenize = 'trigram')",
         f"CREATE TRIGGER IF NOT EXISTS {TABLE}_insert AFTER INSERT ON contacts BEGIN"
         f" {insert} VALUES (new.id, {values('new')}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {TABLE}_update AFTER UPDATE OF id, {watched} ON contacts BEGIN"
+        f"CREATE TRIGGER IF NOT EXISTS {TABLE}_update AFTER UPDATE OF id, {watched} ON contacts BEGIN"  # nosec B608
         f" DELETE FROM {TABLE} WHERE rowid = old.id; {insert} VALUES (new.id, {values('new')}); END",
-        f"CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON contacts BEGIN"
+        f"CREATE TRIGGER IF NOT EXISTS {TABLE}_delete AFTER DELETE ON contacts BEGIN"  # nosec B608
         f" DELETE FROM {TABLE} WHERE rowid = old.id; END",
     ]
-    backfill = [f"{insert} SELECT id, {values('contacts')} FROM contacts"]
+    backfill = [f"{insert} SELECT id, {values('contacts')} FROM contacts"]  # nosec B608
     drop = [f"DROP TRIGGER IF EXISTS {TABLE}_{op}" for op in ("insert", "update", "delete")]
     return create, backfill, [*drop, f"DROP TABLE IF EXISTS {TABLE}"]
 

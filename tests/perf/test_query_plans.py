@@ -19,10 +19,13 @@ from crm.followups.services import (
     unanswered_inquiries,
     unanswered_inquiry_rows,
 )
+from crm.inquiries.services import inquiry_list_query
+from crm.listing import count_rows
 from crm.main.services import my_follow_ups
 from crm.models import User
 from crm.organisations.services import lookup_organisations
 from crm.reports.services import ReportFilters, funnel
+from crm.threads.services import thread_list_query
 
 
 @pytest.fixture
@@ -74,6 +77,18 @@ def test_follow_ups_are_read_in_due_order_from_the_owners_index(plans):
     for plan in threads:
         assert plan.startswith("SEARCH threads USING INDEX ix_threads_owner_id_next_action_due"), plan
         assert "TEMP B-TREE" not in plan, plan
+
+
+def test_every_unanswered_inquiry_and_overdue_thread_is_counted_from_an_index(plans):
+    """The lists' "unanswered" and "overdue" filters (a coordinator's view): their totals read
+    the index alone, not each of 20,000 inquiries or 9,000 threads (17 ms each at 100k)."""
+    with plans() as found:
+        count_rows(inquiry_list_query({"unanswered": "1"}))
+        count_rows(thread_list_query({"overdue": "1"}))
+    assert [plan for _sql, plan in found] == [
+        "SEARCH inquiries USING COVERING INDEX ix_inquiries_first_response_at_received_at (first_response_at=?)",
+        "SEARCH threads USING COVERING INDEX ix_threads_next_action_due_stage (next_action_due<?)",
+    ]
 
 
 def test_the_organisation_lookup_tests_the_name_on_the_index(plans):

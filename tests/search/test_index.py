@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import delete, func, insert, select, text, update
 
-from crm.contacts.services import update_contact
+from crm.contacts.services import contact_list_query, update_contact
 from crm.models import Contact, Inquiry, Organisation, Thread
 from crm.names import latin, name_key
 from crm.search import index
@@ -173,3 +174,15 @@ def test_the_rebuild_command_restores_a_lost_index(app, db, make_contact, make_t
     assert result.exit_code == 0, result.output
     assert "Search index rebuilt: 2 documents." in result.output
     assert len(search("Aigerim").contacts) == 1 and len(search("Sabah").threads) == 1
+
+
+def test_the_rebuild_command_restores_the_contact_lists_substring_index_too(app, db, make_contact):
+    if db.session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's substring index is an index on the table, nothing to lose apart")
+    make_contact(full_name="Айгерим Нургалиева", email="a.n@example.kz")
+    db.session.execute(text("DELETE FROM contact_text_fts"))
+    assert db.session.scalars(contact_list_query({"q": "ургали"})).all() == []
+    result = app.test_cli_runner().invoke(args=["search", "rebuild"])
+    assert result.exit_code == 0, result.output
+    found = db.session.scalars(contact_list_query({"q": "ургали"})).all()
+    assert [c.full_name for c in found] == ["Айгерим Нургалиева"]

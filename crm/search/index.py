@@ -282,8 +282,10 @@ def purge(connection: Connection) -> None:
 @event.listens_for(db.metadata, "after_create")
 def _after_create(_metadata, connection: Connection, **_kw) -> None:
     install(connection)
+    substring.install(connection)
 
 
 @event.listens_for(db.metadata, "before_drop")
 def _before_drop(_metadata, connection: Connection, **_kw) -> None:
+    substring.uninstall(connection)
     uninstall(connection)

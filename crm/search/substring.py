@@ -11,8 +11,8 @@ search box, which matches words from their start. Testing `LIKE '%…%'` on ever
 - PostgreSQL: pg_trgm GIN indexes on the same columns, which serve the filter's ILIKE conditions
   as they are written; its SQL does not change.
 
-Like the search index it lives outside the ORM metadata (`create_all` builds it through the
-listeners below, migration 0016 through `install()`), and each version is frozen under its own name.
+Like the search index it lives outside the ORM metadata (`create_all` builds it through
+crm.search.index's listeners, migration 0016 through `install()`), and each version is frozen under its own name.
 """
 
 # SQL here is put together from constants of this module only; what users type is bound as parameters.
@@ -20,7 +20,7 @@ listeners below, migration 0016 through `install()`), and each version is frozen
 
 from __future__ import annotations
 
-from sqlalchemy import Select, column, event, literal_column, select, table, text
+from sqlalchemy import Select, column, literal_column, select, table, text
 from sqlalchemy.engine import Connection
 
 from crm.extensions import db
@@ -118,13 +118,3 @@ def contact_ids(anywhere: str, latin: str | None = None) -> Select:
     if latin:
         expression += " OR name_latin : " + _phrase(latin)
     return select(_FTS.c.rowid).where(literal_column(TABLE).op("MATCH")(expression))
-
-
-@event.listens_for(db.metadata, "after_create")
-def _after_create(_metadata, connection: Connection, **_kw) -> None:
-    install(connection)
-
-
-@event.listens_for(db.metadata, "before_drop")
-def _before_drop(_metadata, connection: Connection, **_kw) -> None:
-    uninstall(connection)

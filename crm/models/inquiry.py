@@ -42,7 +42,7 @@ class Inquiry(TimestampMixin, db.Model):
     sender_email: Mapped[str] = mapped_column(String(254), default="")
     sender_organisation: Mapped[str] = mapped_column(String(300), default="")
     sender_country: Mapped[str] = mapped_column(String(120), default="")
-    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.alpha2"), index=True)
+    country_code: Mapped[str | None] = mapped_column(ForeignKey("countries.alpha2"))
     subject: Mapped[str] = mapped_column(String(300), default="")
     message: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[InquiryStatus] = mapped_column(
@@ -121,6 +121,8 @@ Index(
     Inquiry.country_code,
     Inquiry.id,
 )
+# A country's page: its inquiries newest first, counted from the index. Also the foreign key's.
+Index("ix_inquiries_country_code_received_at", Inquiry.country_code, Inquiry.received_at, Inquiry.id)
 # /reports: every column its counts, waits and countries read for a range of days, so no row is fetched.
 Index(
     "ix_inquiries_reports",

@@ -111,6 +111,22 @@ def test_an_events_page_reads_its_inquiries_from_the_index_alone(
     assert "TEMP B-TREE FOR RIGHT PART OF ORDER BY" in page  # ties of received_at only, not every row
 
 
+def test_a_countrys_page_reads_its_newest_inquiries_in_index_order(plans, client, login, admin, make_inquiry):
+    make_inquiry(country_code="KZ")
+    login(admin)
+    with plans() as found:
+        assert client.get("/countries/KZ").status_code == 200
+    reading = [plan for sql, plan in found if "FROM inquiries" in sql and "inquiries.country_code = ?" in sql]
+    assert len(reading) == 2  # the newest and the total
+    for plan in reading:
+        assert plan.startswith(
+            "SEARCH inquiries USING COVERING INDEX ix_inquiries_country_code_received_at"
+        ) or (
+            plan.startswith("SEARCH inquiries USING INDEX ix_inquiries_country_code_received_at")
+            and "TEMP B-TREE FOR ORDER BY" not in plan
+        ), plan
+
+
 def test_the_organisation_lookup_tests_the_name_on_the_index(plans):
     with plans() as found:
         lookup_organisations("ab")

@@ -20,10 +20,15 @@ crm.search.index's listeners, migration 0016 through `install()`), and each vers
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import Select, column, literal_column, select, table, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from crm.extensions import db
+
+log = logging.getLogger(__name__)
 
 TABLE = "contact_text_fts"
 # The contact columns copied, in the FTS table's column order; coalesced, as a NULL e-mail is common.
@@ -56,18 +61,21 @@ def _sqlite_v1() -> tuple[list[str], list[str], list[str]]:
     return create, backfill, [*drop, f"DROP TABLE IF EXISTS {TABLE}"]
 
 
+_PG_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+
+
 def _postgresql_v1() -> tuple[list[str], list[str], list[str]]:
     # The columns of crm.contacts.services._text_condition, which PostgreSQL tests with ILIKE: a
     # trigram index serves ILIKE on the column itself.
     indexes = {f"ix_contacts_{column}_trgm": column for column in _COLUMNS.values()}
     create = [
-        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+        _PG_EXTENSION,
         *(
             f"CREATE INDEX IF NOT EXISTS {name} ON contacts USING gin ({column} gin_trgm_ops)"
             for name, column in indexes.items()
         ),
     ]
-    # The extension stays: other databases' objects may use it, and dropping it needs its owner.
+    # The extension stays: other objects of the database may use it, and dropping it needs its owner.
     return create, [], [f"DROP INDEX IF EXISTS {name}" for name in indexes]
 
 
@@ -76,10 +84,34 @@ CURRENT = 1
 
 
 def install(connection: Connection, version: int = CURRENT) -> None:
-    """Create the index (and its triggers) and fill it from the contacts already there."""
+    """Create the index (and its triggers) and fill it from the contacts already there.
+
+    On PostgreSQL a database user who may not add pg_trgm (PostgreSQL 12 and older need a superuser;
+    13 and later the right to create in the database) gets a warning and no index: the filter
+    works without it, reading every contact. `flask search rebuild` adds it once the extension is
+    there.
+    """
     create, backfill, _drop = VERSIONS[version][connection.dialect.name]
     for statement in create + backfill:
+        if statement == _PG_EXTENSION:
+            if not _add_extension(connection):
+                return
+            continue
         connection.execute(text(statement))
+
+
+def _add_extension(connection: Connection) -> bool:
+    try:
+        with connection.begin_nested():  # a savepoint: the migration's transaction carries on
+            connection.execute(text(_PG_EXTENSION))
+    except DBAPIError as error:
+        log.warning(
+            "pg_trgm could not be added (%s): the contact list's text filter will read every contact. "
+            "Have the database's owner run CREATE EXTENSION pg_trgm, then run flask search rebuild.",
+            " ".join(str(error.orig).split()),
+        )
+        return False
+    return True
 
 
 def uninstall(connection: Connection, version: int = CURRENT) -> None:
@@ -88,11 +120,14 @@ def uninstall(connection: Connection, version: int = CURRENT) -> None:
 
 
 def rebuild(connection: Connection) -> None:
-    """Fill SQLite's table again from the contacts (after a restore, as crm.search.index.rebuild)."""
+    """Fill SQLite's table again from the contacts (after a restore, as crm.search.index.rebuild);
+    on PostgreSQL add the indexes if they are missing (the extension could not be added before)."""
     if connection.dialect.name == "sqlite":
         connection.execute(text(f"DELETE FROM {TABLE}"))  # nosec B608
         for statement in VERSIONS[CURRENT]["sqlite"][1]:
             connection.execute(text(statement))
+    else:
+        install(connection)
 
 
 def purge(connection: Connection) -> None:

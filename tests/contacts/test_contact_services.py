@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 import pytest
@@ -265,3 +266,34 @@ def test_a_current_affiliation_with_a_future_end_date_cannot_be_added_twice(
     add_affiliation(contact, org, "Lawyer", actor=staff, end_on=date.today() + timedelta(days=90))
     with pytest.raises(ContactError):
         add_affiliation(contact, org, "Lawyer", actor=staff)
+
+
+def test_without_the_right_to_add_pg_trgm_migrating_warns_and_the_filter_still_works(
+    db, make_contact, caplog
+):
+    """PostgreSQL: a database user who may not add the extension gets no trigram index and a
+    warning naming the fix, not a failed upgrade; the filter then reads every contact."""
+    from sqlalchemy import text
+
+    from crm.search import substring
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's FTS5 needs no extension")
+    make_contact(full_name="Айгерим Нургалиева")
+    db.session.flush()
+    connection = db.session.connection()
+    connection.execute(text("DROP EXTENSION pg_trgm CASCADE"))  # the test's transaction is rolled back
+    role = f"crm_no_extensions_{uuid.uuid4().hex[:8]}"  # roles are the cluster's: one per run
+    connection.execute(text(f"CREATE ROLE {role}"))
+    connection.execute(text(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}"))
+    connection.execute(text(f"SET ROLE {role}"))
+    try:
+        substring.install(connection)
+        indexes = connection.execute(
+            text("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'ix_contacts_%_trgm'")
+        ).scalar_one()
+        assert indexes == 0
+        assert "pg_trgm could not be added" in caplog.text and "flask search rebuild" in caplog.text
+        assert _names(services.contact_list_query({"q": "ургали"}), db) == {"Айгерим Нургалиева"}
+    finally:
+        connection.execute(text("RESET ROLE"))

@@ -142,8 +142,11 @@ def _phrase(value: str) -> str:
 
 
 def indexed(*values: str) -> bool:
-    """Whether the index can find these texts: on SQLite, each of three characters or more."""
-    return db.session.get_bind().dialect.name == "sqlite" and all(len(v) >= MIN_LENGTH for v in values)
+    """Whether the index can find these texts: on SQLite, each of three characters or more, and
+    none holding a NUL (an FTS5 string cannot; LIKE takes it as any other character)."""
+    return db.session.get_bind().dialect.name == "sqlite" and all(
+        len(v) >= MIN_LENGTH and "\x00" not in v for v in values
+    )
 
 
 def contact_ids(anywhere: str, latin: str | None = None) -> Select:

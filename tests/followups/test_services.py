@@ -263,8 +263,19 @@ def test_the_home_page_lists_the_same_follow_ups_as_the_reminder(known):
     owner, *_ = known
     reminder = services.reminders_for(owner, TODAY, 7)
     home = my_follow_ups(owner, today=TODAY)
-    assert [t.id for t in home["overdue"]] == [t.id for t in reminder.overdue]
-    assert [t.id for t in home["due_soon"]] == [t.id for t in reminder.due_soon]
+
+    def shown(thread) -> tuple:
+        return (
+            thread.id,
+            thread.title,
+            thread.kind,
+            thread.stage,
+            thread.next_action,
+            thread.next_action_due,
+        )
+
+    assert [shown(t) for t in home["overdue"]] == [shown(t) for t in reminder.overdue]
+    assert [shown(t) for t in home["due_soon"]] == [shown(t) for t in reminder.due_soon]
     assert [t.organisation_names for t in home["overdue"] + home["due_soon"]] == [
         tuple(o.name for o in t.organisations) for t in reminder.overdue + reminder.due_soon
     ]

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from crm.audit.services import record
 from crm.auth.sessions import enforce_timeouts
 from crm.extensions import db, login_manager
+from crm.translations import gettext as _
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,25 @@ def require_sign_in():
         return login_manager.unauthorized()
     if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
         return redirect(url_for("auth.change_password"))
+    return None
+
+
+def refuse_nul_characters():
+    """before_request: a NUL character in a query or form value gets a 400 that says so.
+
+    Nobody types one; PostgreSQL refuses to store or even compare one (a 500 before), and SQLite's
+    full-text strings cannot hold one.
+    """
+    sources = [request.args]
+    if request.method in ("POST", "PUT", "PATCH"):
+        sources.append(request.form)
+    for source in sources:
+        for key, values in source.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                reason = _(
+                    "The request held an invisible NUL character, which cannot be stored. Remove it and try again."
+                )
+                return render_template("errors/400.html", error=None, reason=reason), 400
     return None
 
 
@@ -69,6 +89,7 @@ def forbidden(error):
 
 
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.before_request(require_sign_in)
     app.register_error_handler(403, forbidden)
     for code in (400, 404, 405, 413, 500):

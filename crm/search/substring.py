@@ -61,15 +61,12 @@ def _sqlite_v1() -> tuple[list[str], list[str], list[str]]:
     return create, backfill, [*drop, f"DROP TABLE IF EXISTS {TABLE}"]
 
 
-_PG_EXTENSION = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
-
-
 def _postgresql_v1() -> tuple[list[str], list[str], list[str]]:
     # The columns of crm.contacts.services._text_condition, which PostgreSQL tests with ILIKE: a
     # trigram index serves ILIKE on the column itself.
     indexes = {f"ix_contacts_{column}_trgm": column for column in _COLUMNS.values()}
     create = [
-        _PG_EXTENSION,
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm",
         *(
             f"CREATE INDEX IF NOT EXISTS {name} ON contacts USING gin ({column} gin_trgm_ops)"
             for name, column in indexes.items()
@@ -87,31 +84,25 @@ def install(connection: Connection, version: int = CURRENT) -> None:
     """Create the index (and its triggers) and fill it from the contacts already there.
 
     On PostgreSQL a database user who may not add pg_trgm (PostgreSQL 12 and older need a superuser;
-    13 and later the right to create in the database) gets a warning and no index: the filter
-    works without it, reading every contact. `flask search rebuild` adds it once the extension is
-    there.
+    13 and later the right to create in the database), or a pg_trgm the indexes cannot reach, gets
+    a warning and no index: the filter works without it, reading every contact. `flask search
+    rebuild` adds it once that is fixed.
     """
     create, backfill, _drop = VERSIONS[version][connection.dialect.name]
-    for statement in create + backfill:
-        if statement == _PG_EXTENSION:
-            if not _add_extension(connection):
-                return
-            continue
-        connection.execute(text(statement))
-
-
-def _add_extension(connection: Connection) -> bool:
+    if connection.dialect.name != "postgresql":
+        for statement in create + backfill:
+            connection.execute(text(statement))
+        return
     try:
         with connection.begin_nested():  # a savepoint: the migration's transaction carries on
-            connection.execute(text(_PG_EXTENSION))
+            for statement in create + backfill:
+                connection.execute(text(statement))
     except DBAPIError as error:
         log.warning(
-            "pg_trgm could not be added (%s): the contact list's text filter will read every contact. "
-            "Have the database's owner run CREATE EXTENSION pg_trgm, then run flask search rebuild.",
+            "The contact list's trigram index could not be built (%s): its text filter will read every "
+            "contact. Have the database's owner run CREATE EXTENSION pg_trgm, then run flask search rebuild.",
             " ".join(str(error.orig).split()),
         )
-        return False
-    return True
 
 
 def uninstall(connection: Connection, version: int = CURRENT) -> None:

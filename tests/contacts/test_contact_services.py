@@ -177,16 +177,16 @@ def test_list_text_filter_finds_any_part_of_a_name_or_email_and_follows_edits(db
     assert found("хтия") == found("akhtiya") == {"Бахтияр Тимур"}
 
 
-def test_list_text_filter_with_control_characters_is_text_like_any_other(
-    db, client, login, staff, make_contact
-):
-    """A NUL cannot go into an FTS5 string: such text is tested with LIKE, and no page fails."""
+def test_list_text_filter_with_a_nul_is_tested_with_like_not_fts(db, make_contact):
+    """A NUL cannot go into an FTS5 string (a smart list saved with one before requests refused it
+    would have broken every contact page): such text is tested with LIKE. PostgreSQL never holds one."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL cannot store or compare a NUL; requests holding one are refused")
     make_contact(full_name="Айгерим Нургалиева")
-    assert _names(services.contact_list_query({"q": "Нург\x00"}), db) == set()
-    assert _names(services.contact_list_query({"q": "Нург\x01\x1f"}), db) == set()
-    login(staff)
-    for q in ("abc%00", "%00%00%00", "Нург%01"):
-        assert client.get(f"/contacts?q={q}").status_code == 200, q
+    for q in ("Нург\x00", "\x00\x00\x00", "abc\x00def"):  # FTS5 failed: "unterminated string"
+        compiled = str(services.contact_list_query({"q": q}).compile(db.engine))
+        assert " LIKE " in compiled and "MATCH" not in compiled
+        _names(services.contact_list_query({"q": q}), db)  # runs; what SQLite's LIKE makes of a NUL is its own
 
 
 def test_list_filters_by_stakeholder_tag_owner_and_organisation(
@@ -287,7 +287,7 @@ def test_without_the_right_to_add_pg_trgm_migrating_warns_and_the_filter_still_w
             text("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'ix_contacts_%_trgm'")
         ).scalar_one()
         assert indexes == 0
-        assert "pg_trgm could not be added" in caplog.text and "flask search rebuild" in caplog.text
+        assert "trigram index could not be built" in caplog.text and "flask search rebuild" in caplog.text
         assert _names(services.contact_list_query({"q": "ургали"}), db) == {"Айгерим Нургалиева"}
     finally:
         connection.execute(text("RESET ROLE"))

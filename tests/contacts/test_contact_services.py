@@ -186,7 +186,8 @@ def test_list_text_filter_with_a_nul_is_tested_with_like_not_fts(db, make_contac
     for q in ("Нург\x00", "\x00\x00\x00", "abc\x00def"):  # FTS5 failed: "unterminated string"
         compiled = str(services.contact_list_query({"q": q}).compile(db.engine))
         assert " LIKE " in compiled and "MATCH" not in compiled
-        _names(services.contact_list_query({"q": q}), db)  # runs; what SQLite's LIKE makes of a NUL is its own
+        # It runs; what SQLite's LIKE makes of a NUL is SQLite's own business.
+        _names(services.contact_list_query({"q": q}), db)
 
 
 def test_list_filters_by_stakeholder_tag_owner_and_organisation(

@@ -144,7 +144,8 @@ def test_a_coordinator_changes_them_from_the_revealed_block(db, client, coordina
     assert response.status_code == 302
     db.session.expire(contact)
     assert (contact.lived_experience, contact.sensitive_notes) == (False, "Now has papers")
-    update = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "update")).all()[-1]
+    updates = select(AuditEntry).where(AuditEntry.action == "update").order_by(AuditEntry.id.desc())
+    update = db.session.scalars(updates).first()
     assert update.changes == {"lived_experience": ["…", "…"], "sensitive_notes": ["…", "…"]}
 
 

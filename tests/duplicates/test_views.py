@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
+from crm.contacts.services import add_affiliation
+from crm.duplicates.links import links_to
 from crm.duplicates.scan import scan_all
+from crm.duplicates.services import LINK_LABELS, MODELS
 from crm.models import AuditEntry, Contact, DuplicatePair, NotDuplicate, Organisation
+from crm.privacy.consent import record_consent
 
 
 @pytest.fixture
@@ -199,3 +205,41 @@ def test_merged_away_records_leave_the_lists(db, client, login, staff, twins, ma
     assert "Centre A" in organisations and "Centre B" not in organisations
     suggestions = client.get("/organisations/lookup?q=Centre").get_data(as_text=True)
     assert "Centre A" in suggestions and "Centre B" not in suggestions  # what the affiliation field offers
+
+
+def test_the_merge_page_counts_what_each_record_would_bring_with_it(
+    db, client, login, staff, twins, make_organisation, make_tag, make_inquiry, make_event
+):
+    a, b = twins
+    record_consent(a, "contact", True, actor=staff, method="Registration form")
+    record_consent(a, "contact", False, actor=staff, method="E-mail")
+    add_affiliation(b, make_organisation("Stateless Rights Centre"), "Lawyer", actor=staff)
+    b.tags.append(make_tag("Webinar 2026"))
+    for inquiry in (make_inquiry(), make_inquiry()):
+        inquiry.contact_id = b.id
+    db.session.commit()
+    login(staff)
+
+    page = client.get(f"/duplicates/contacts/{a.id}/merge/{b.id}").get_data(as_text=True)
+
+    survivor, loser = re.findall(r'<td class="small">(.*?)</td>', page, re.S)[-2:]
+    assert re.findall(r"<div>(.*?)</div>", survivor) == ["Consent history: 2"]
+    assert re.findall(r"<div>(.*?)</div>", loser) == ["Affiliations: 1", "Tags: 1", "Inquiries: 2"]
+
+    host = make_organisation("Host NGO")
+    other = make_organisation("Host NGO", country_code="KG")
+    make_event(host_organisation_id=host.id)
+    db.session.commit()
+    page = client.get(f"/duplicates/organisations/{host.id}/merge/{other.id}").get_data(as_text=True)
+    assert "<div>Events (host): 1</div>" in page
+
+
+def test_every_link_a_merge_moves_has_a_name_on_the_merge_page(app):
+    with app.app_context():
+        unnamed = [
+            link.name
+            for model in MODELS.values()
+            for link in links_to(model.__table__)
+            if link.name not in LINK_LABELS
+        ]
+    assert unnamed == []

@@ -1,8 +1,10 @@
 """Every page issues a fixed number of SQL statements, whatever the amount of data and the page size.
 
-One test builds a small network of linked records, counts the statements of every list, detail,
-board and report page, then adds ten times more of everything (linked to the same records, so
-detail pages have more to show) and shrinks the page size, and expects exactly the same counts.
+One test builds a small network of linked records, counts the statements of every page a signed-in
+user can open (lists, records, boards, reports, forms, the duplicate and import pages, admin pages),
+then adds ten times more of everything (linked to the same records, so detail pages have more to
+show) and shrinks the page size, and expects exactly the same counts. Another test fails when a
+page is added to the app without being counted here.
 """
 
 from __future__ import annotations
@@ -12,10 +14,16 @@ from datetime import date, timedelta
 import pytest
 
 from crm.contacts.services import add_affiliation
+from crm.duplicates.scan import scan_all
+from crm.imports.reading import Limits
+from crm.imports.services import Settings, build_preview, commit_import
 from crm.lists.services import add_members, create_list
-from crm.models import Country
+from crm.models import Country, Topic
 from crm.models.enums import InteractionKind, MembershipStatus, ThreadKind
+from crm.safety.deletion import delete_record
 from crm.threads.services import add_interaction
+from tests.imports.conftest import ZOOM_HEADER, csv_bytes, zoom_rows
+from tests.imports.test_views import upload
 
 # The most statements any page may issue; each page's own number must not move at all.
 CEILING = 16
@@ -39,6 +47,11 @@ def network(
         contacts=[first["contact"]], organisations=[first["organisation"]], countries=[kz], actor=coordinator
     )
     first["list"] = create_list("Invitations", actor=coordinator)
+    first["twin"] = make_contact("Aigerim Nurgaliyeva", "a.n@ngo.kz")  # a likely duplicate of the first
+    preview = build_preview(
+        csv_bytes([ZOOM_HEADER, *zoom_rows(3)]), "r.csv", Settings(), Limits(), actor=coordinator
+    )
+    first["batch"] = commit_import(preview, actor=coordinator)
     counter = iter(range(1, 10_000))
 
     def grow(count: int) -> None:
@@ -63,7 +76,17 @@ def network(
                 first["thread"], InteractionKind.NOTE, f"Note {n}", actor=coordinator, contacts=[person]
             )
             add_members(first["list"], [person.id], actor=coordinator)
+            # More to review, to restore and to manage: likely duplicates (of each other and of the
+            # first contact), a deleted contact, a tag and a topic, an inquiry in the first import.
+            make_contact(f"Twin {n}", f"twin{n}@example.org")
+            make_contact(f"Twin {n}", f"Twin{n}@example.org")
+            make_contact("Айгерим Нургалиева", f"aigerim{n}@example.org")
+            delete_record(make_contact(f"Deleted {n}", f"d{n}@example.org"), actor=coordinator)
+            make_tag(f"Tag {n}")
+            db.session.add(Topic(name=f"Topic {n}"))
+            make_inquiry(f"Imported {n}", f"i{n}@example.org").import_batch_id = first["batch"].id
         db.session.flush()
+        scan_all(actor=coordinator)
 
     grow(2)
     return first, grow
@@ -94,7 +117,54 @@ def _pages(first) -> list[str]:
         "/pipeline/membership",
         "/reports",
         "/admin/users",
+        "/search?q=Person",
+        "/duplicates",
+        f"/duplicates/contacts/{first['contact'].id}/merge-with",
+        f"/duplicates/contacts/{first['contact'].id}/merge/{first['twin'].id}",
+        "/admin/deleted",
+        "/admin/tags",
+        "/admin/topics",
+        f"/imports/{first['batch'].id}",
+        # Forms and confirmation pages
+        "/contacts/new",
+        f"/contacts/{first['contact'].id}/edit",
+        f"/contacts/{first['contact'].id}/delete",
+        f"/contacts/{first['contact'].id}/erase",
+        "/organisations/new",
+        f"/organisations/{first['organisation'].id}/edit",
+        f"/organisations/{first['organisation'].id}/delete",
+        "/inquiries/new",
+        f"/inquiries/{first['inquiry'].id}/edit",
+        "/threads/new",
+        "/events/new",
+        f"/events/{first['event'].id}/edit",
+        "/lists/new",
+        f"/lists/{first['list'].id}/edit",
+        "/imports/new",
+        "/contacts/export?country=KZ",
+        f"/lists/{first['list'].id}/export",
+        "/organisations/export",
+        "/inquiries/export",
+        "/threads/export",
+        "/account/password",
+        "/health",
     ]
+
+
+# Pages counted elsewhere, or not pages a signed-in user opens.
+NOT_HERE = {
+    "static": "files, no SQL",
+    "auth.login": "a signed-in user is sent on",
+    "imports.preview": "needs an upload: test_import_preview_takes_the_same_statements_for_any_file",
+}
+
+
+def test_every_page_of_the_app_is_counted(app, network):
+    first, _grow = network
+    adapter = app.url_map.bind("localhost")
+    counted = {adapter.match(path.split("?")[0], method="GET")[0] for path in _pages(first)}
+    pages = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    assert pages - counted - NOT_HERE.keys() == set()
 
 
 def test_every_page_takes_the_same_statements_at_any_size(
@@ -111,9 +181,38 @@ def test_every_page_takes_the_same_statements_at_any_size(
         return len(seen)
 
     small = {path: statements(path) for path in _pages(first)}
+    assert min(small.values()) > 0
     grow(20)
     monkeypatch.setitem(app.config, "PER_PAGE", 5)  # page size changes: fewer rows per page, more pages
     large = {path: statements(path) for path in _pages(first)}
+    # The new data reached the pages (a page of 5 now, 20 more of everything).
+    grown = {
+        f"/imports/{first['batch'].id}": "Imported ",
+        "/admin/deleted": "Deleted ",
+        "/duplicates": "Twin ",
+        f"/duplicates/contacts/{first['contact'].id}/merge-with": "Compare and merge",
+    }
+    shown = {path: client.get(path).get_data(as_text=True).count(text) for path, text in grown.items()}
+    assert all(count >= 5 for count in shown.values()), shown
 
     assert large == small
     assert {path: n for path, n in small.items() if n > CEILING} == {}
+
+
+def test_import_preview_takes_the_same_statements_for_any_file(
+    db, client, login, staff, make_contact, count_statements
+):
+    login(staff)
+    make_contact("Aigulb Bekovab", "aigul1@example.org")  # a row that matches a contact, too
+
+    def statements(rows: int) -> int:
+        url = upload(client, csv_bytes([ZOOM_HEADER, *zoom_rows(rows)])).headers["Location"]
+        db.session.expire_all()
+        with count_statements() as seen:
+            page = client.get(url)
+        assert page.status_code == 200 and page.get_data(as_text=True).count('class="import-row"') == rows
+        return len(seen)
+
+    small = statements(3)
+    assert 0 < small <= CEILING
+    assert statements(30) == small

@@ -284,8 +284,6 @@ def _text_condition(q: str):
     """
     q_latin = latin(q)
     q_latin = q_latin if q_latin and q_latin != q else None
-    if substring.indexed(q, *([q_latin] if q_latin else [])):
-        return Contact.id.in_(substring.contact_ids(q, q_latin))
     conditions = [
         Contact.full_name.icontains(q, autoescape=True),
         Contact.name_latin.icontains(q, autoescape=True),
@@ -293,7 +291,7 @@ def _text_condition(q: str):
     ]
     if q_latin:
         conditions.append(Contact.name_latin.icontains(q_latin, autoescape=True))
-    return or_(*conditions)
+    return substring.condition(substring.CONTACTS, Contact.id, or_(*conditions), q, q_latin)
 
 
 def contact_filter_conditions(filters: Mapping[str, str]) -> list[Any]:

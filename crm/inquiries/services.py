@@ -22,6 +22,7 @@ from crm.models import Contact, Country, Inquiry, Organisation, Topic, User, inq
 from crm.models.base import as_utc, utcnow
 from crm.models.enums import InquiryChannel, InquiryStatus, ThreadKind
 from crm.organisations.services import create_organisation, likely_organisations
+from crm.search import substring
 from crm.threads.services import open_thread
 from crm.translations import gettext as _
 
@@ -349,14 +350,9 @@ def inquiry_list_query(filters: dict[str, str]):
         selectinload(Inquiry.event), selectinload(Inquiry.assignee), selectinload(Inquiry.country)
     )
     if q := filters.get("q"):
-        stmt = stmt.where(
-            or_(
-                contains(Inquiry.sender_name, q),
-                contains(Inquiry.sender_email, q),
-                contains(Inquiry.sender_organisation, q),
-                contains(Inquiry.subject, q),
-            )
-        )
+        columns = (Inquiry.sender_name, Inquiry.sender_email, Inquiry.sender_organisation, Inquiry.subject)
+        like = or_(*(contains(column, q) for column in columns))
+        stmt = stmt.where(substring.condition(substring.INQUIRIES, Inquiry.id, like, q))
     if (event := filters.get("event", "")).isdigit():
         stmt = stmt.where(Inquiry.event_id == int(event))
     if (status := filters.get("status")) in {s.value for s in InquiryStatus}:

@@ -30,6 +30,7 @@ from crm.models.base import today_utc
 from crm.models.enums import MembershipStatus, OrganisationKind
 from crm.names import latin, name_key
 from crm.rows import rows
+from crm.search import substring
 from crm.translations import gettext as _
 
 
@@ -225,13 +226,18 @@ def organisation_filter_conditions(filters: Mapping[str, str]) -> list[Any]:
     """SQL conditions for the list filters; values that make no sense are ignored (deleted or merged never match)."""
     conditions: list[Any] = [Organisation.live()]
     if q := " ".join(filters.get("q", "").split()):
+        # Found in the substring index where it can (crm.search.substring), else tested row by row.
         text = [
             Organisation.name.icontains(q, autoescape=True),
             Organisation.name_latin.icontains(q, autoescape=True),
         ]
-        if (q_latin := latin(q)) and q_latin != q:
+        q_latin = latin(q)
+        q_latin = q_latin if q_latin and q_latin != q else None
+        if q_latin:
             text.append(Organisation.name_latin.icontains(q_latin, autoescape=True))
-        conditions.append(or_(*text))
+        conditions.append(
+            substring.condition(substring.ORGANISATIONS, Organisation.id, or_(*text), q, q_latin)
+        )
     if country := filters.get("country", "").upper():
         conditions.append(Organisation.country_code == country)
     if region := filters.get("region", ""):

@@ -40,7 +40,7 @@ PREFIXES = ("search_fts", "search_documents", "search_index_")
 
 
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
-    """For Alembic autogenerate: the search index and the contacts' substring index
+    """For Alembic autogenerate: the search index and the lists' substring indexes
     (crm.search.substring) are built by hand, not from the models."""
     if name is None:
         return True

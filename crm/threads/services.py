@@ -32,6 +32,7 @@ from crm.models import (
 from crm.models.base import as_utc, today_utc, utcnow
 from crm.models.enums import CLOSED_STAGES, STAGES_BY_KIND, InteractionKind, ThreadKind, ThreadStage
 from crm.rows import rows
+from crm.search import substring
 from crm.translations import gettext as _
 
 
@@ -306,7 +307,7 @@ def thread_list_query(filters: dict[str, str]):
         selectinload(Thread.owner), selectinload(Thread.organisations), selectinload(Thread.countries)
     )
     if q := filters.get("q"):
-        stmt = stmt.where(contains(Thread.title, q))
+        stmt = stmt.where(substring.condition(substring.THREADS, Thread.id, contains(Thread.title, q), q))
     if (kind := filters.get("kind")) in {k.value for k in ThreadKind}:
         stmt = stmt.where(Thread.kind == ThreadKind(kind))
     if (stage := filters.get("stage")) in {s.value for s in ThreadStage}:

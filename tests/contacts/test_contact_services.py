@@ -285,10 +285,10 @@ def test_without_the_right_to_add_pg_trgm_migrating_warns_and_the_filter_still_w
     try:
         substring.install(connection)
         indexes = connection.execute(
-            text("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'ix_contacts_%_trgm'")
+            text("SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'ix_%_trgm'")
         ).scalar_one()
         assert indexes == 0
-        assert "trigram index could not be built" in caplog.text and "flask search rebuild" in caplog.text
+        assert "trigram indexes could not be built" in caplog.text and "flask search rebuild" in caplog.text
         assert _names(services.contact_list_query({"q": "ургали"}), db) == {"Айгерим Нургалиева"}
     finally:
         connection.execute(text("RESET ROLE"))

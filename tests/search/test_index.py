@@ -8,11 +8,14 @@ import pytest
 from sqlalchemy import delete, func, insert, select, text, update
 
 from crm.contacts.services import contact_list_query, update_contact
+from crm.inquiries.services import inquiry_list_query
 from crm.models import Contact, Inquiry, Organisation, Thread
 from crm.names import latin, name_key
-from crm.search import index
+from crm.organisations.services import organisation_list_query
+from crm.search import index, substring
 from crm.search.services import search
 from crm.seed.synthetic import load_synthetic
+from crm.threads.services import thread_list_query
 
 
 def _index_text(db) -> str:
@@ -176,13 +179,24 @@ def test_the_rebuild_command_restores_a_lost_index(app, db, make_contact, make_t
     assert len(search("Aigerim").contacts) == 1 and len(search("Sabah").threads) == 1
 
 
-def test_the_rebuild_command_restores_the_contact_lists_substring_index_too(app, db, make_contact):
+def test_the_rebuild_command_restores_the_lists_substring_indexes_too(
+    app, db, make_contact, make_organisation, make_inquiry, make_thread
+):
     if db.session.get_bind().dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's substring index is an index on the table, nothing to lose apart")
-    make_contact(full_name="Айгерим Нургалиева", email="a.n@example.kz")
-    db.session.execute(text("DELETE FROM contact_text_fts"))
-    assert db.session.scalars(contact_list_query({"q": "ургали"})).all() == []
+        pytest.skip("PostgreSQL's substring indexes are indexes on the tables, nothing to lose apart")
+    made = {
+        contact_list_query: make_contact(full_name="Айгерим Нургалиева", email="a.n@example.kz"),
+        organisation_list_query: make_organisation(name="Центр Нургалиева"),
+        inquiry_list_query: make_inquiry(sender_name="Айгерим Нургалиева"),
+        thread_list_query: make_thread(title="Консультация Нургалиевой"),
+    }
+    for target in substring.VERSIONS[substring.CURRENT]:
+        db.session.execute(text(f"DELETE FROM {target.fts}"))  # noqa: S608 - the module's own names
+
+    def found() -> dict:
+        return {query: db.session.scalars(query({"q": "ургали"})).all() for query in made}
+
+    assert found() == dict.fromkeys(made, [])
     result = app.test_cli_runner().invoke(args=["search", "rebuild"])
     assert result.exit_code == 0, result.output
-    found = db.session.scalars(contact_list_query({"q": "ургали"})).all()
-    assert [c.full_name for c in found] == ["Айгерим Нургалиева"]
+    assert found() == {query: [record] for query, record in made.items()}

@@ -48,6 +48,11 @@ class Config:
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
     PER_PAGE = 25
+    # PostgreSQL's planner prices a random page read at four sequential ones by default (spinning
+    # disks); 1.1 is the usual figure for SSDs or a database that fits in memory. Each connection
+    # sets it; empty keeps the server's own. With 4, the contact list filtered by a common part of
+    # a name read all 100,000 contacts (270 ms) rather than their trigram index (27 ms).
+    POSTGRES_RANDOM_PAGE_COST = os.environ.get("POSTGRES_RANDOM_PAGE_COST", "1.1")
     # scrypt with N=2^17 (OWASP minimum); Werkzeug's default N=2^15 is too weak.
     PASSWORD_HASH_METHOD = "scrypt:131072:8:1"  # noqa: S105 - a method name, not a password  # nosec B105
     BABEL_DEFAULT_LOCALE = "en"

@@ -94,6 +94,8 @@ def register_extensions(app: Flask) -> None:
             from crm.collation import register_sqlite_collations
 
             event.listen(db.engine, "connect", register_sqlite_collations)
+        elif db.engine.dialect.name == "postgresql" and app.config["POSTGRES_RANDOM_PAGE_COST"]:
+            event.listen(db.engine, "connect", _postgresql_planner(app.config["POSTGRES_RANDOM_PAGE_COST"]))
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -109,6 +111,25 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _postgresql_planner(random_page_cost: str):
+    """A connect hook setting the planner's price of a random page read for the session (config.py)."""
+    try:
+        cost = float(random_page_cost)
+    except ValueError:
+        raise RuntimeError(f"POSTGRES_RANDOM_PAGE_COST must be a number, not {random_page_cost!r}.") from None
+    if not 0 < cost <= 100:  # noqa: PLR2004 - PostgreSQL takes any positive number; beyond 100 is a typo
+        raise RuntimeError(f"POSTGRES_RANDOM_PAGE_COST must be between 0 and 100, not {random_page_cost!r}.")
+
+    def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True  # a session setting, not one that ends with a transaction
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('random_page_cost', %s, false)", (str(cost),))
+        dbapi_connection.autocommit = autocommit
+
+    return on_connect
 
 
 def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import exists, func, literal_column, select, union_all
+from sqlalchemy.orm import aliased
 
 from crm.audit.services import record
 from crm.duplicates.links import links_to
@@ -70,26 +71,31 @@ class QueuePage:
 def queue(kind: str, page: int = 1) -> QueuePage:
     """Pairs still to review, best first: one page of the pair index, then its records (three statements).
 
-    Merges and "not a duplicate" delete their pairs, so counting the pair table is the queue's
-    size; a pair whose record was deleted since the scan is left off the page.
+    Merges and "not a duplicate" delete their pairs; a pair whose record was deleted (or merged
+    elsewhere) since the scan is neither shown nor counted.
     """
     model = MODELS[kind]
     per_page = current_app.config["PER_PAGE"]
-    total = db.session.scalar(select(func.count()).where(DuplicatePair.kind == kind)) or 0
-    pairs = db.session.scalars(
+    first, second = aliased(model), aliased(model)
+    live_pairs = (
         select(DuplicatePair)
-        .where(DuplicatePair.kind == kind)
-        .order_by(DuplicatePair.score.desc(), DuplicatePair.first_id, DuplicatePair.second_id)
+        .join(first, first.id == DuplicatePair.first_id)
+        .join(second, second.id == DuplicatePair.second_id)
+        .where(
+            DuplicatePair.kind == kind,
+            *(record.deleted_at.is_(None) for record in (first, second)),
+            *(record.merged_into_id.is_(None) for record in (first, second)),
+        )
+    )
+    total = db.session.scalar(select(func.count()).select_from(live_pairs.subquery())) or 0
+    pairs = db.session.scalars(
+        live_pairs.order_by(DuplicatePair.score.desc(), DuplicatePair.first_id, DuplicatePair.second_id)
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     ).all()
     ids = {p.first_id for p in pairs} | {p.second_id for p in pairs}
-    records = {r.id: r for r in db.session.scalars(select(model).where(model.id.in_(ids), model.live()))}
-    rows = [
-        QueueRow(p, records[p.first_id], records[p.second_id])
-        for p in pairs[:per_page]
-        if p.first_id in records and p.second_id in records
-    ]
+    records = {r.id: r for r in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    rows = [QueueRow(p, records[p.first_id], records[p.second_id]) for p in pairs[:per_page]]
     return QueuePage(rows, page, len(pairs) > per_page, total)
 
 

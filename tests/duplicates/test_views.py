@@ -13,6 +13,7 @@ from crm.duplicates.scan import scan_all
 from crm.duplicates.services import LINK_LABELS, MODELS
 from crm.models import AuditEntry, Contact, DuplicatePair, NotDuplicate, Organisation
 from crm.privacy.consent import record_consent
+from crm.safety.deletion import delete_record
 
 
 @pytest.fixture
@@ -243,3 +244,23 @@ def test_every_link_a_merge_moves_has_a_name_on_the_merge_page(app):
             if link.name not in LINK_LABELS
         ]
     assert unnamed == []
+
+
+def test_a_pair_whose_record_was_deleted_since_the_scan_is_neither_shown_nor_counted(
+    db, client, login, staff, coordinator, twins, make_contact
+):
+    a, b = twins
+    c = make_contact(full_name="Somchai Srisuk", email="s@example.th", country_code="TH")
+    d = make_contact(full_name="Somchai Srisuk", email="somchai@example.th", country_code="TH")
+    scan_all(actor=staff)
+    db.session.commit()
+    login(staff)
+    assert "2 pairs to review" in client.get("/duplicates").get_data(as_text=True)
+
+    delete_record(db.session.get(Contact, b.id), actor=coordinator)
+    db.session.commit()
+
+    page = client.get("/duplicates").get_data(as_text=True)
+    assert "1 pair to review" in page
+    assert f"/duplicates/contacts/{c.id}/merge/{d.id}" in page
+    assert f"/merge/{b.id}" not in page and f"/{b.id}/merge/" not in page

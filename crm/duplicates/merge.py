@@ -106,11 +106,17 @@ def _apply(
     return applied
 
 
-def check_mergeable(survivor: Any, loser: Any, noun: str) -> None:
+# Whole sentences: the noun's article, and in Russian its gender, go with it.
+_SAME_RECORD = {
+    CONTACT: _l("A contact cannot be merged with itself: choose two different records."),
+    ORGANISATION: _l("An organisation cannot be merged with itself: choose two different records."),
+}
+
+
+def check_mergeable(survivor: Any, loser: Any, kind: str) -> None:
+    """Refuse (MergeError) a record with itself, or one already merged away or deleted."""
     if survivor.id == loser.id:
-        raise MergeError(
-            _("A %(kind)s cannot be merged with itself: choose two different records.", kind=noun)
-        )
+        raise MergeError(str(_SAME_RECORD[kind]))
     for item in (loser, survivor):
         if item.merged_into_id is not None:
             raise MergeError(
@@ -200,7 +206,7 @@ def merge_contacts(
     from crm.contacts.services import _sync_derived
     from crm.privacy.consent import sync_current_state
 
-    check_mergeable(survivor, loser, _("contact"))
+    check_mergeable(survivor, loser, CONTACT)
     fields = {**CONTACT_FIELDS, **(CONTACT_SENSITIVE if may_see_sensitive else {})}
     hidden = None if may_see_sensitive else (loser.lived_experience, loser.sensitive_notes)
     result, changes = _merge(
@@ -226,7 +232,7 @@ def merge_organisations(
     versions: Mapping[int, int] | None = None,
 ) -> MergeResult:
     """Merge `loser` into `survivor`: chosen values, every link, one audit entry; the loser is kept, merged away."""
-    check_mergeable(survivor, loser, _("organisation"))
+    check_mergeable(survivor, loser, ORGANISATION)
     result, changes = _merge(
         Organisation,
         ORGANISATION,

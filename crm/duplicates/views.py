@@ -180,7 +180,7 @@ def merge(plural: str, survivor_id: int, loser_id: int):
 def _refusal(kind: str, survivor, loser) -> str | None:
     """Why these two cannot be merged, shown before anyone fills in the form."""
     try:
-        merging.check_mergeable(survivor, loser, _("contact") if kind == CONTACT else _("organisation"))
+        merging.check_mergeable(survivor, loser, kind)
     except merging.MergeError as error:
         return str(error)
     return None

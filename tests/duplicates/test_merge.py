@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select, update
 
 from crm.duplicates.merge import MergeError, merge_contacts, merge_organisations
@@ -202,3 +203,21 @@ def test_merge_keeps_both_consent_histories_and_the_newest_decides(db, staff, ma
     ).all()
     assert history == [True, False]  # nothing lost: both records now belong to the survivor
     assert survivor.consent_to_contact is False  # the newer withdrawal wins over the older consent
+
+
+def test_merging_a_record_with_itself_is_refused_in_a_whole_sentence_in_each_language(
+    app, db, staff, make_contact, make_organisation
+):
+    contact, organisation = make_contact(), make_organisation()
+    with pytest.raises(MergeError) as refused:
+        merge_contacts(contact, contact, {}, actor=staff, may_see_sensitive=False)
+    assert str(refused.value) == "A contact cannot be merged with itself: choose two different records."
+    with pytest.raises(MergeError) as refused:
+        merge_organisations(organisation, organisation, {}, actor=staff)
+    assert str(refused.value) == "An organisation cannot be merged with itself: choose two different records."
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        refresh()  # the suite's outer app context keeps the last request's language
+        with pytest.raises(MergeError) as refused:
+            merge_organisations(organisation, organisation, {}, actor=staff)
+        assert str(refused.value).startswith("Организацию нельзя объединить саму с собой")
+    refresh()  # and back to the default for the tests after this one

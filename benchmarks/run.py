@@ -302,6 +302,13 @@ def main() -> int:  # noqa: C901, PLR0915 - one straight script
             db.session.commit()
             user_id = user.id
         engine = create_engine(url)
+        if not sqlite_file and app.config["POSTGRES_RANDOM_PAGE_COST"]:
+            # The floors' SQL is planned as the app's is (crm._postgresql_planner, config.py).
+            from sqlalchemy import event
+
+            from crm import _postgresql_planner
+
+            event.listen(engine, "connect", _postgresql_planner(app.config["POSTGRES_RANDOM_PAGE_COST"]))
 
         def sql(statements: list[str]) -> Callable[[], None]:
             def run() -> None:

@@ -123,11 +123,15 @@ def _postgresql_planner(random_page_cost: str):
         raise RuntimeError(f"POSTGRES_RANDOM_PAGE_COST must be between 0 and 100, not {random_page_cost!r}.")
 
     def on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # A session setting, kept past the pool's rollbacks (behind PgBouncer's transaction
+        # pooling it would not stay with the connection: set it for the role there instead).
         autocommit = dbapi_connection.autocommit
-        dbapi_connection.autocommit = True  # a session setting, not one that ends with a transaction
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('random_page_cost', %s, false)", (str(cost),))
-        dbapi_connection.autocommit = autocommit
+        dbapi_connection.autocommit = True
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('random_page_cost', %s, false)", (str(cost),))
+        finally:
+            dbapi_connection.autocommit = autocommit
 
     return on_connect
 

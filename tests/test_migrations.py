@@ -77,3 +77,66 @@ def test_0002_fills_status_changed_at_for_existing_inquiries(empty_database_url)
         assert changed == {"A": "2026-10-03", "B": "2026-10-02"}
         db.session.remove()
         db.engine.dispose()
+
+
+def test_0018_indexes_the_rows_already_there_and_its_downgrade_drops_only_its_own(empty_database_url):
+    """The organisation, inquiry and thread lists' substring indexes, added to a database in use."""
+    from crm.inquiries.services import inquiry_list_query
+    from crm.models import Inquiry, Organisation, Thread
+    from crm.models.enums import InquiryChannel, InquiryStatus, ThreadKind, ThreadStage
+    from crm.organisations.services import organisation_list_query
+    from crm.threads.services import thread_list_query
+
+    class MigrationConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = empty_database_url
+
+    app = create_app(MigrationConfig)
+    with app.app_context():
+        upgrade(revision="0017")
+        db.session.add_all(
+            [
+                Organisation(
+                    name="Центр Нургалиева", name_latin="Tsentr Nurgalieva", name_key="centr nurgalieva"
+                ),
+                Inquiry(
+                    channel=InquiryChannel.EMAIL,
+                    sender_name="Айгерим Нургалиева",
+                    status=InquiryStatus.NEW,
+                ),
+                Thread(
+                    kind=ThreadKind.CONSULTATION,
+                    title="Консультация Нургалиевой",
+                    stage=ThreadStage.REQUESTED,
+                ),
+            ]
+        )
+        db.session.commit()
+        upgrade()  # 0018, on rows that are already there
+        queries = (organisation_list_query, inquiry_list_query, thread_list_query)
+
+        def found() -> list[int]:
+            return [len(db.session.scalars(query({"q": "ургали"})).all()) for query in queries]
+
+        assert found() == [1, 1, 1]
+        db.session.remove()
+
+        def own() -> set[str]:
+            """0018's objects: FTS tables on SQLite, trigram indexes on PostgreSQL."""
+            inspector = inspect(db.engine)
+            if db.engine.dialect.name == "sqlite":
+                prefixes = ("organisation_text_fts", "inquiry_text_fts", "thread_text_fts")
+                return {name for name in inspector.get_table_names() if name.startswith(prefixes)}
+            tables = ("organisations", "inquiries", "threads")
+            return {
+                i["name"] for t in tables for i in inspector.get_indexes(t) if i["name"].endswith("_trgm")
+            }
+
+        assert len(own()) >= 3
+        contact_index = {
+            name for name in inspect(db.engine).get_table_names() if name.startswith("contact_text")
+        }
+        downgrade(revision="0017")
+        assert own() == set()
+        assert contact_index <= set(inspect(db.engine).get_table_names())  # the contact list's (0016) stays
+        db.session.remove()
+        db.engine.dispose()

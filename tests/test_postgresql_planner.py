@@ -10,13 +10,22 @@ from crm import _postgresql_planner, create_app
 from crm.extensions import db as _db
 
 
-def test_each_postgresql_connection_sets_the_configured_cost(db):
-    if db.engine.dialect.name != "postgresql":
+def test_each_postgresql_connection_sets_the_configured_cost(database_url, tmp_path, monkeypatch):
+    if not database_url.startswith("postgresql"):
         pytest.skip("a PostgreSQL planner setting")
-    with db.engine.connect() as connection:  # a connection of its own, as every worker opens
-        assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.1"
-        connection.rollback()  # the setting is the session's: a rolled-back transaction keeps it
-        assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.1"
+    monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path))
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        POSTGRES_RANDOM_PAGE_COST = "1.7"  # no server's own: the hook set it
+
+    app = create_app(Config)
+    with app.app_context():
+        with _db.engine.connect() as connection:  # a connection of its own, as every worker opens
+            assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.7"
+            connection.rollback()  # the setting is the session's: a rolled-back transaction keeps it
+            assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.7"
+        _db.engine.dispose()
 
 
 def test_an_empty_setting_keeps_the_servers(database_url, tmp_path, monkeypatch):

@@ -77,19 +77,22 @@ def queue(kind: str, page: int = 1) -> QueuePage:
     model = MODELS[kind]
     per_page = current_app.config["PER_PAGE"]
     first, second = aliased(model), aliased(model)
-    live_pairs = (
-        select(DuplicatePair)
-        .join(first, first.id == DuplicatePair.first_id)
-        .join(second, second.id == DuplicatePair.second_id)
-        .where(
-            DuplicatePair.kind == kind,
-            *(record.deleted_at.is_(None) for record in (first, second)),
-            *(record.merged_into_id.is_(None) for record in (first, second)),
+    live = [
+        DuplicatePair.kind == kind,
+        *(side.deleted_at.is_(None) for side in (first, second)),
+        *(side.merged_into_id.is_(None) for side in (first, second)),
+    ]
+
+    def joined(stmt: Any) -> Any:
+        return stmt.join(first, first.id == DuplicatePair.first_id).join(
+            second, second.id == DuplicatePair.second_id
         )
-    )
-    total = db.session.scalar(select(func.count()).select_from(live_pairs.subquery())) or 0
+
+    total = db.session.scalar(joined(select(func.count()).select_from(DuplicatePair)).where(*live)) or 0
     pairs = db.session.scalars(
-        live_pairs.order_by(DuplicatePair.score.desc(), DuplicatePair.first_id, DuplicatePair.second_id)
+        joined(select(DuplicatePair))
+        .where(*live)
+        .order_by(DuplicatePair.score.desc(), DuplicatePair.first_id, DuplicatePair.second_id)
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     ).all()

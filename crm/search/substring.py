@@ -80,6 +80,7 @@ class Target:
         return create, [], [f"DROP INDEX IF EXISTS {name}" for name in indexes]
 
     def statements(self, dialect: str) -> tuple[list[str], list[str], list[str]]:
+        """(create, fill, drop) statements for the dialect."""
         return self.sqlite() if dialect == "sqlite" else self.postgresql()
 
 
@@ -109,7 +110,6 @@ CURRENT = 2
 # Names the indexes' own objects start with, for Alembic's autogenerate to leave alone
 # (crm.search.index.include_name): the FTS tables with their shadow tables; PostgreSQL's end in INDEX_SUFFIX.
 PREFIXES = tuple(target.fts for target in VERSIONS[CURRENT])
-TABLE = CONTACTS.fts  # the contact list's, as version 1 named it
 
 
 def _targets(version: int, tables: tuple[str, ...] | None) -> list[Target]:
@@ -146,6 +146,7 @@ def install(connection: Connection, version: int = CURRENT, tables: tuple[str, .
 
 
 def uninstall(connection: Connection, version: int = CURRENT, tables: tuple[str, ...] | None = None) -> None:
+    """Drop the indexes (and triggers) of a version, or of some of its tables (pg_trgm stays)."""
     for target in _targets(version, tables):
         for statement in target.statements(connection.dialect.name)[2]:
             connection.execute(text(statement))
@@ -187,9 +188,11 @@ def ids(target: Target, anywhere: str, latin: str | None = None) -> Select:
     """SQLite: ids of the target's records where any indexed column contains `anywhere`, or the
     Latin name contains `latin` (a Cyrillic query's transliteration); case is ignored in every
     script. Only if `indexed()`."""
-    names = " ".join(name for name, _source in target.columns)
-    expression = "{" + names + "} : " + _phrase(anywhere)
+    names = [name for name, _source in target.columns]
+    expression = "{" + " ".join(names) + "} : " + _phrase(anywhere)
     if latin:
+        if "name_latin" not in names:
+            raise ValueError(f"{target.table} has no Latin name to match a transliteration against")
         expression += " OR name_latin : " + _phrase(latin)
     fts = table(target.fts, column("rowid"))
     return select(fts.c.rowid).where(literal_column(target.fts).op("MATCH")(expression))
@@ -197,7 +200,7 @@ def ids(target: Target, anywhere: str, latin: str | None = None) -> Select:
 
 def condition(
     target: Target, id_column: ColumnElement, like: ColumnElement, q: str, latin: str | None = None
-):
+) -> ColumnElement[bool]:
     """A list's text filter: from the SQLite index when it can find `q`, else the list's own LIKE
     condition `like` (which PostgreSQL's trigram indexes serve)."""
     if indexed(q, *([latin] if latin else [])):

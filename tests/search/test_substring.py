@@ -3,12 +3,16 @@ script, from the substring index on SQLite (crm.search.substring) and from ILIKE
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import delete
 
 from crm.inquiries.services import inquiry_list_query, update_inquiry
 from crm.models import Inquiry, Organisation, Thread
 from crm.organisations.services import organisation_list_query, update_organisation
+from crm.privacy.erasure import purge_search_index
+from crm.search import substring
 from crm.threads.services import thread_list_query, update_thread
 
 
@@ -88,3 +92,16 @@ def test_three_characters_or_more_come_from_the_index_on_sqlite(db):
         assert "MATCH" in str(query({"q": "ург"}).compile(db.engine))
         assert "MATCH" not in str(query({"q": "ур"}).compile(db.engine))
         assert "MATCH" not in str(query({"q": "ург\x00"}).compile(db.engine))
+
+
+def test_an_erasure_compacts_every_lists_substring_index(db, count_statements):
+    """FTS5 keeps a deleted row's trigrams in its pages until they are merged: the erasure's purge
+    rewrites every list's table (crm.privacy.erasure.purge_search_index)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's VACUUM does this for its indexes")
+    with count_statements() as seen:
+        purge_search_index()
+    compacted = {
+        m.group(1) for s in seen if (m := re.match(r"INSERT INTO (\w+) \(\1\) VALUES \('optimize'\)", s))
+    }
+    assert compacted >= {target.fts for target in substring.VERSIONS[substring.CURRENT]}

@@ -27,11 +27,15 @@ def empty_database_url(tmp_path):
         yield scratch
 
 
-def test_upgrade_from_nothing_matches_the_models_and_loads_countries(empty_database_url, tmp_path):
+def _app(database_url: str):
     class MigrationConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = empty_database_url
+        SQLALCHEMY_DATABASE_URI = database_url
 
-    app = create_app(MigrationConfig)
+    return create_app(MigrationConfig)
+
+
+def test_upgrade_from_nothing_matches_the_models_and_loads_countries(empty_database_url, tmp_path):
+    app = _app(empty_database_url)
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
@@ -51,10 +55,7 @@ def test_upgrade_from_nothing_matches_the_models_and_loads_countries(empty_datab
 
 
 def test_0002_fills_status_changed_at_for_existing_inquiries(empty_database_url):
-    class MigrationConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = empty_database_url
-
-    app = create_app(MigrationConfig)
+    app = _app(empty_database_url)
     with app.app_context():
         upgrade(revision="0001")
         with db.engine.begin() as conn:
@@ -87,10 +88,7 @@ def test_0018_indexes_the_rows_already_there_and_its_downgrade_drops_only_its_ow
     from crm.organisations.services import organisation_list_query
     from crm.threads.services import thread_list_query
 
-    class MigrationConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = empty_database_url
-
-    app = create_app(MigrationConfig)
+    app = _app(empty_database_url)
     with app.app_context():
         upgrade(revision="0017")
         db.session.add_all(

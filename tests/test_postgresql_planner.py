@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import text
 
@@ -10,41 +12,40 @@ from crm import _postgresql_planner, create_app
 from crm.extensions import db as _db
 
 
-def test_each_postgresql_connection_sets_the_configured_cost(database_url, tmp_path, monkeypatch):
+@pytest.fixture
+def connect_with(database_url, tmp_path, monkeypatch):
+    """A new connection of an app whose POSTGRES_RANDOM_PAGE_COST is `cost`, as every worker opens."""
     if not database_url.startswith("postgresql"):
         pytest.skip("a PostgreSQL planner setting")
     monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path))
 
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        POSTGRES_RANDOM_PAGE_COST = "1.7"  # no server's own: the hook set it
+    @contextmanager
+    def connect(cost: str):
+        class Config(TestConfig):
+            SQLALCHEMY_DATABASE_URI = database_url
+            POSTGRES_RANDOM_PAGE_COST = cost
 
-    app = create_app(Config)
-    with app.app_context():
-        with _db.engine.connect() as connection:  # a connection of its own, as every worker opens
-            assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.7"
-            connection.rollback()  # the setting is the session's: a rolled-back transaction keeps it
-            assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.7"
-        _db.engine.dispose()
+        with create_app(Config).app_context():
+            try:
+                with _db.engine.connect() as connection:
+                    yield connection
+            finally:
+                _db.engine.dispose()
+
+    return connect
 
 
-def test_an_empty_setting_keeps_the_servers(database_url, tmp_path, monkeypatch):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("a PostgreSQL planner setting")
-    monkeypatch.setenv("CRM_INSTANCE_PATH", str(tmp_path))
+def test_each_postgresql_connection_sets_the_configured_cost(connect_with):
+    with connect_with("1.7") as connection:  # a figure no server has: the hook set it
+        assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.7"
+        connection.rollback()  # the setting is the session's: a rolled-back transaction keeps it
+        assert connection.execute(text("SHOW random_page_cost")).scalar() == "1.7"
 
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = database_url
-        POSTGRES_RANDOM_PAGE_COST = ""
 
-    app = create_app(Config)
-    with app.app_context():
-        with _db.engine.connect() as connection:
-            server = connection.execute(
-                text("SELECT reset_val FROM pg_settings WHERE name = 'random_page_cost'")
-            )
-            assert connection.execute(text("SHOW random_page_cost")).scalar() == server.scalar()
-        _db.engine.dispose()
+def test_an_empty_setting_keeps_the_servers(connect_with):
+    with connect_with("") as connection:
+        server = connection.execute(text("SELECT reset_val FROM pg_settings WHERE name = 'random_page_cost'"))
+        assert connection.execute(text("SHOW random_page_cost")).scalar() == server.scalar()
 
 
 @pytest.mark.parametrize("value", ["fast", "0", "-1", "1e9", "nan"])
